@@ -1,0 +1,50 @@
+# The two set-up commands (see README.md):
+#   make run   install, migrate, load demo data, serve on http://localhost:8000/
+#   make test  install with test tools, then run the whole test suite
+# Both work on a fresh machine with Python 3.11 and make; `make test` installs
+# the Debian packages the browser tests need (chromium, fonts, gettext).
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test install install-test lint messages translations bench-search bench-notifications bench-booking bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+install: $(PY)
+	$(PIP) install --quiet -e .
+	$(PY) manage.py compiletranslations
+
+install-test: $(PY)
+	$(PIP) install --quiet -e '.[test]'
+	scripts/ensure-system-packages
+	$(PY) manage.py compiletranslations
+
+run: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo_data
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install-test
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: $(PY)
+	$(VENV)/bin/ruff check .
+
+# Re-extract messages after changing user-facing text, then translate every new
+# entry in locale/ and portal/*/locale/ (tests fail on anything untranslated).
+messages: $(PY)
+	$(PY) manage.py makemessages -l zh_Hant -l zh_Hans --no-location --no-obsolete --ignore 'portal/settings/*' --ignore '.venv/*'
+
+translations: $(PY)
+	$(PY) manage.py compiletranslations
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

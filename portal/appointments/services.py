@@ -1,0 +1,608 @@
+"""Every write about appointments. Views, admin actions, API views and tasks call
+these functions; each takes the acting user and runs in one transaction.
+
+Locking (see docs/appointments.md): a write that takes a place locks the slot
+row(s) with SELECT ... FOR UPDATE, in ascending id order, then counts and inserts.
+A write on an existing appointment locks the appointment row first, then slots.
+"""
+
+import secrets
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, IntegerField, OuterRef, Q, Value
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from portal.centres.selectors import staff_can_assist
+from portal.hospitals.selectors import user_manages_hospital
+from portal.notifications.services import cancel_pending, notify, notify_later
+
+from . import selectors
+from .models import (
+    Appointment,
+    AppointmentEvent,
+    Closure,
+    IdentityDocument,
+    SessionTemplate,
+    Slot,
+    WaitlistEntry,
+)
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+REMINDERS = (timedelta(hours=24), timedelta(hours=2))
+
+
+class BookingError(Exception):
+    """A rule stopped the write. `message` is translated; `code` is stable for the API."""
+
+    code = "invalid"
+    status = 400
+
+    def __init__(self, message=None, *, alternatives: list[Slot] | None = None):
+        self.message = message or self.default_message
+        self.alternatives = alternatives or []
+        super().__init__(str(self.message))
+
+    default_message = _("This booking cannot be made.")
+
+
+class SlotTaken(BookingError):
+    code = "slot_taken"
+    status = 409
+    default_message = _("Sorry, that time was just taken by someone else. Here are the nearest free times.")
+
+
+class SlotUnavailable(BookingError):
+    code = "slot_unavailable"
+    status = 409
+    default_message = _("That time can no longer be booked. Here are the nearest free times.")
+
+
+class AlreadyBookedAtThatTime(BookingError):
+    code = "double_booking"
+    status = 409
+    default_message = _("You already have an appointment at that time.")
+
+
+class CutoffPassed(BookingError):
+    code = "cutoff_passed"
+    status = 409
+    default_message = _("It is too late to change this appointment online. Please call the hospital.")
+
+
+class NotActive(BookingError):
+    code = "not_active"
+    status = 409
+    default_message = _("This appointment is no longer active.")
+
+
+class VouchersNotAccepted(BookingError):
+    code = "vouchers_not_accepted"
+    default_message = _("Elderly Health Care Vouchers cannot be used in this department.")
+
+
+class DocumentNotOnProfile(BookingError):
+    code = "document_missing"
+    default_message = _("Add this identity document to your profile first, or choose another one.")
+
+
+class NotPermitted(Exception):
+    """The actor may not act for this resident (views and the API answer 404)."""
+
+
+# --- helpers ------------------------------------------------------------------
+
+def _acting_for(actor, resident) -> bool:
+    """True if staff act on behalf of the resident; raise if the actor may not."""
+    if actor.pk == resident.pk:
+        return False
+    if staff_can_assist(actor, resident):
+        return True
+    raise NotPermitted
+
+
+def _new_reference() -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+def vouchers_allowed(department) -> bool:
+    return bool(department.hospital.is_voucher_point and department.accepts_vouchers)
+
+
+def documents_available(resident) -> list[tuple[str, str]]:
+    """Identity documents on the resident's profile, with their masked numbers."""
+    profile = getattr(resident, "profile", None)
+    choices = []
+    if profile is None:
+        return choices
+    if profile.id_document_number and profile.id_document_type:
+        label = IdentityDocument(profile.id_document_type).label
+        choices.append((profile.id_document_type, f"{label} ({profile.masked_id_number})"))
+    if profile.travel_permit_number:
+        choices.append((IdentityDocument.TRAVEL_PERMIT, f"{IdentityDocument.TRAVEL_PERMIT.label} ({profile.masked_travel_permit})"))
+    return choices
+
+
+def _lock_slots(slot_ids: list[int], *, waiting_resident=None) -> dict[int, Slot]:
+    # of=("self",): lock only the slot rows, not the joined department and hospital
+    # rows (which would make every booking at a hospital wait for every other).
+    slots = Slot.objects.select_for_update(of=("self",)).filter(pk__in=sorted(set(slot_ids))).order_by("pk")
+    if waiting_resident is not None:
+        # In the same round trip: is the resident on a waiting list of this
+        # department at all? (Most are not; then booking skips the list update.)
+        slots = slots.annotate(resident_waiting=Exists(WaitlistEntry.objects.filter(
+            resident=waiting_resident, department=OuterRef("department"),
+            status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
+        )))
+    return {slot.pk: slot for slot in slots.select_related("department__hospital", "department__specialty")}
+
+
+def _taken_seats(slot: Slot, *, exclude_appointment_id: int | None = None) -> set[int]:
+    queryset = Appointment.objects.filter(slot=slot).exclude(status=Appointment.Status.CANCELLED)
+    if exclude_appointment_id:
+        queryset = queryset.exclude(pk=exclude_appointment_id)
+    return set(queryset.values_list("seat", flat=True))
+
+
+def _free_seat(slot: Slot, *, resident, now: datetime, exclude_appointment_id: int | None = None) -> int | None:
+    """The lowest free seat, or None if the slot is full (bookings plus others' holds).
+    Call with the slot row locked. One query: the taken seats, and a 0 for each
+    live waiting-list hold of another resident."""
+    booked = Appointment.objects.filter(slot=slot).exclude(status=Appointment.Status.CANCELLED)
+    if exclude_appointment_id:
+        booked = booked.exclude(pk=exclude_appointment_id)
+    holds = (
+        WaitlistEntry.objects.filter(offered_slot=slot, status=WaitlistEntry.Status.OFFERED, offer_expires_at__gt=now)
+        .exclude(resident=resident)
+        .annotate(seat=Value(0, output_field=IntegerField()))
+        .values_list("seat", flat=True)
+    )
+    rows = list(booked.order_by().values_list("seat", flat=True).union(holds.order_by(), all=True))
+    if len(rows) >= slot.capacity:
+        return None
+    taken = set(rows)
+    return min(seat for seat in range(1, slot.capacity + 1) if seat not in taken)
+
+
+def _check_slot_open(slot: Slot, *, resident, now: datetime) -> None:
+    if slot.is_blocked or slot.starts_at <= now or not slot.department.hospital.is_active:
+        raise SlotUnavailable(alternatives=selectors.nearest_free_slots(slot=slot, for_resident=resident))
+
+
+def _check_cutoff(appointment: Appointment, *, hours: int, now: datetime) -> None:
+    if appointment.starts_at - timedelta(hours=hours) <= now:
+        raise CutoffPassed
+
+
+def _slot_when(slot: Slot) -> str:
+    return f"{timezone.localtime(slot.starts_at):%Y-%m-%d %H:%M}"
+
+
+def _names(obj, field: str = "name") -> dict:
+    return {code: getattr(obj, f"{field}_{code.replace('-', '_')}") or getattr(obj, f"{field}_en") or "" for code, _name in settings.LANGUAGES}
+
+
+def _context(appointment: Appointment, slot: Slot | None = None) -> dict:
+    slot = slot or appointment.slot
+    department = slot.department
+    return {
+        "reference": appointment.reference,
+        "when": _slot_when(slot),
+        "hospital": _names(department.hospital),
+        "department": _names(department) if department.name else _names(department.specialty),
+    }
+
+
+def _link(resident, name: str, *args) -> str:
+    with translation.override(resident.language or settings.LANGUAGE_CODE):
+        return reverse(f"appointments:{name}", args=args)
+
+
+def _schedule_reminders(appointment: Appointment, *, now: datetime) -> None:
+    context = _context(appointment)
+    schedule = [
+        (appointment.starts_at - before, {**context, "hours": int(before.total_seconds() // 3600)})
+        for before in REMINDERS
+        if appointment.starts_at - before > now
+    ]
+    if schedule:
+        # One INSERT for the reminders and one for their deliveries; rendered when due.
+        notify_later(
+            recipient=appointment.resident, event="appointment_reminder", schedule=schedule,
+            link=_link(appointment.resident, "detail", appointment.reference),
+            group_key=f"appointment:{appointment.pk}",
+        )
+
+
+def _event(appointment, action, *, actor, on_behalf=False, from_slot=None, to_slot=None, note="") -> None:
+    AppointmentEvent.objects.create(
+        appointment=appointment, action=action, actor=actor, on_behalf=on_behalf,
+        from_slot=from_slot, to_slot=to_slot, note=note[:300],
+    )
+
+
+# --- booking ------------------------------------------------------------------
+
+def appointment_book(
+    *,
+    actor,
+    resident,
+    slot_id: int,
+    reason: str,
+    id_document: str,
+    pay_with_vouchers: bool = False,
+    _lock: bool = True,
+    _after_count: Callable[[], None] | None = None,
+) -> Appointment:
+    """Book a place in a slot for `resident`, acting as `actor` (the resident, or
+    centre staff with the resident's consent).
+
+    `_lock=False` and `_after_count` exist only for the race test that proves the
+    lock is needed; never pass them elsewhere."""
+    on_behalf = _acting_for(actor, resident)
+    now = timezone.now()
+    reason = reason.strip()
+    if not reason:
+        raise BookingError(_("Please tell the hospital the reason for your visit."))
+    if id_document not in dict(documents_available(resident)):
+        raise DocumentNotOnProfile
+    try:
+        with transaction.atomic():
+            if _lock:
+                slot = _lock_slots([slot_id], waiting_resident=resident).get(slot_id)
+            else:
+                slot = Slot.objects.select_related("department__hospital").filter(pk=slot_id).first()
+            if slot is None:
+                raise SlotUnavailable
+            _check_slot_open(slot, resident=resident, now=now)
+            if pay_with_vouchers and not vouchers_allowed(slot.department):
+                raise VouchersNotAccepted
+            # "One booking per resident per time" is left to its unique constraint
+            # (caught below): one query fewer on the hot path.
+            seat = _free_seat(slot, resident=resident, now=now)
+            if _after_count is not None:
+                _after_count()
+            if seat is None:
+                raise SlotTaken
+            appointment = Appointment.objects.create(
+                reference=_new_reference(), resident=resident, slot=slot, starts_at=slot.starts_at,
+                seat=seat, seat_limit=slot.capacity, reason=reason[:500], id_document=id_document,
+                pay_with_vouchers=pay_with_vouchers, booked_by=actor,
+            )
+            if getattr(slot, "resident_waiting", True):
+                WaitlistEntry.objects.filter(
+                    resident=resident, department=slot.department,
+                    status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
+                    date=timezone.localtime(slot.starts_at).date(),
+                ).update(status=WaitlistEntry.Status.ACCEPTED)
+            _event(appointment, AppointmentEvent.Action.BOOKED, actor=actor, on_behalf=on_behalf, to_slot=slot)
+            notify(recipient=resident, event="appointment_booked", context=_context(appointment, slot),
+                   link=_link(resident, "detail", appointment.reference))
+            _schedule_reminders(appointment, now=now)
+    except IntegrityError as error:
+        if not _lock:
+            raise  # the race test wants to see the raw constraint error
+        # Only reachable without the lock (or if the resident double-clicks across
+        # two slots at the same time): the constraints refused the row.
+        if "per_resident_time" in str(error) or "resident_id" in str(error):
+            raise AlreadyBookedAtThatTime from error
+        raise SlotTaken(alternatives=_alternatives(slot_id, resident)) from error
+    except (SlotTaken, SlotUnavailable) as error:
+        if not error.alternatives:
+            error.alternatives = _alternatives(slot_id, resident)
+        raise
+    return appointment
+
+
+def _alternatives(slot_id: int, resident) -> list[Slot]:
+    slot = Slot.objects.filter(pk=slot_id).first()
+    return selectors.nearest_free_slots(slot=slot, for_resident=resident) if slot else []
+
+
+def appointment_reschedule(*, actor, resident, reference: str, slot_id: int) -> Appointment:
+    """Move an active appointment to another slot of the same department, before the cut-off."""
+    on_behalf = _acting_for(actor, resident)
+    now = timezone.now()
+    with transaction.atomic():
+        appointment = (
+            Appointment.objects.select_for_update().filter(resident=resident, reference=reference).first()
+        )
+        if appointment is None:
+            raise NotPermitted
+        if appointment.status != Appointment.Status.BOOKED:
+            raise NotActive
+        old_slot_id = appointment.slot_id
+        if slot_id == old_slot_id:
+            raise BookingError(_("Please choose a different time."))
+        slots = _lock_slots([old_slot_id, slot_id])
+        old_slot, new_slot = slots[old_slot_id], slots.get(slot_id)
+        hospital_settings = selectors.booking_settings_for(old_slot.department.hospital)
+        _check_cutoff(appointment, hours=hospital_settings.reschedule_cutoff_hours, now=now)
+        if new_slot is None or new_slot.department_id != old_slot.department_id:
+            raise SlotUnavailable(alternatives=selectors.nearest_free_slots(slot=old_slot, for_resident=resident))
+        try:
+            with transaction.atomic():
+                _check_slot_open(new_slot, resident=resident, now=now)
+                if Appointment.objects.filter(resident=resident, starts_at=new_slot.starts_at,
+                                              status=Appointment.Status.BOOKED).exclude(pk=appointment.pk).exists():
+                    raise AlreadyBookedAtThatTime
+                seat = _free_seat(new_slot, resident=resident, now=now)
+                if seat is None:
+                    raise SlotTaken
+                appointment.slot = new_slot
+                appointment.starts_at = new_slot.starts_at
+                appointment.seat = seat
+                appointment.seat_limit = new_slot.capacity
+                appointment.save(update_fields=["slot", "starts_at", "seat", "seat_limit", "updated_at"])
+        except (SlotTaken, SlotUnavailable) as error:
+            error.alternatives = selectors.nearest_free_slots(slot=new_slot, for_resident=resident)
+            raise
+        WaitlistEntry.objects.filter(
+            resident=resident, offered_slot=new_slot, status=WaitlistEntry.Status.OFFERED
+        ).update(status=WaitlistEntry.Status.ACCEPTED)
+        _event(appointment, AppointmentEvent.Action.RESCHEDULED, actor=actor, on_behalf=on_behalf,
+               from_slot=old_slot, to_slot=new_slot)
+        cancel_pending(group_key=f"appointment:{appointment.pk}")
+        # A service-centre escort for this visit moves with it (its escort is told).
+        from portal.centres.services import escorts_follow_appointment
+
+        escorts_follow_appointment(actor=actor, appointment=appointment)
+        notify(recipient=resident, event="appointment_changed",
+               context={**_context(appointment, new_slot), "previous_when": _slot_when(old_slot)},
+               link=_link(resident, "detail", appointment.reference))
+        _schedule_reminders(appointment, now=now)
+        _offer_freed_place(old_slot, now=now)
+    return appointment
+
+
+def appointment_cancel(*, actor, resident, reference: str) -> Appointment:
+    on_behalf = _acting_for(actor, resident)
+    now = timezone.now()
+    with transaction.atomic():
+        appointment = Appointment.objects.select_for_update().filter(resident=resident, reference=reference).first()
+        if appointment is None:
+            raise NotPermitted
+        if appointment.status != Appointment.Status.BOOKED:
+            raise NotActive
+        slot = _lock_slots([appointment.slot_id])[appointment.slot_id]
+        hospital_settings = selectors.booking_settings_for(slot.department.hospital)
+        _check_cutoff(appointment, hours=hospital_settings.cancel_cutoff_hours, now=now)
+        _cancel(appointment, slot=slot, actor=actor, on_behalf=on_behalf, action=AppointmentEvent.Action.CANCELLED, now=now)
+        notify(recipient=resident, event="appointment_cancelled", context=_context(appointment, slot),
+               link=_link(resident, "index"))
+        _offer_freed_place(slot, now=now)
+    return appointment
+
+
+def _cancel(appointment, *, slot, actor, on_behalf, action, now, note="") -> None:
+    appointment.status = Appointment.Status.CANCELLED
+    appointment.cancelled_at = now
+    appointment.save(update_fields=["status", "cancelled_at", "updated_at"])
+    _event(appointment, action, actor=actor, on_behalf=on_behalf, from_slot=slot, note=note)
+    cancel_pending(group_key=f"appointment:{appointment.pk}")
+    # An escort booked with a service centre for this visit is no longer needed
+    # (same transaction; the assigned escort is told).
+    from portal.centres.services import escorts_cancel_for_appointment
+
+    escorts_cancel_for_appointment(actor=actor, appointment=appointment)
+
+
+# --- hospital admins ----------------------------------------------------------
+
+def appointment_mark(*, actor, appointment_id: int, status: str) -> Appointment:
+    """A hospital admin records whether the resident came."""
+    if status not in (Appointment.Status.ATTENDED, Appointment.Status.NO_SHOW):
+        raise BookingError
+    with transaction.atomic():
+        appointment = (
+            Appointment.objects.select_for_update(of=("self",)).select_related("slot__department").filter(pk=appointment_id).first()
+        )
+        if appointment is None or not user_manages_hospital(actor, appointment.slot.department.hospital_id):
+            raise NotPermitted
+        if appointment.status not in (Appointment.Status.BOOKED, Appointment.Status.ATTENDED, Appointment.Status.NO_SHOW):
+            raise NotActive
+        if status == Appointment.Status.NO_SHOW and appointment.starts_at > timezone.now():
+            raise BookingError(_("An appointment that has not started yet cannot be marked as missed."))
+        appointment.status = status
+        appointment.save(update_fields=["status", "updated_at"])
+        action = AppointmentEvent.Action.ATTENDED if status == Appointment.Status.ATTENDED else AppointmentEvent.Action.NO_SHOW
+        _event(appointment, action, actor=actor)
+        cancel_pending(group_key=f"appointment:{appointment.pk}")
+    return appointment
+
+
+def slot_block(*, actor, slot_id: int, reason: str = "") -> int:
+    """Block a slot: no new bookings; its active bookings are cancelled and the
+    residents told, with a link to book another time. Returns how many were told."""
+    now = timezone.now()
+    with transaction.atomic():
+        slot = _lock_slots([slot_id]).get(slot_id)
+        if slot is None or not user_manages_hospital(actor, slot.department.hospital_id):
+            raise NotPermitted
+        slot.is_blocked = True
+        slot.blocked_reason = reason[:200]
+        slot.save(update_fields=["is_blocked", "blocked_reason"])
+        WaitlistEntry.objects.filter(offered_slot=slot, status=WaitlistEntry.Status.OFFERED).update(
+            status=WaitlistEntry.Status.WAITING, offered_slot=None, offer_expires_at=None
+        )
+        affected = list(
+            Appointment.objects.select_for_update(of=("self",)).filter(slot=slot, status=Appointment.Status.BOOKED).select_related("resident")
+        )
+        for appointment in affected:
+            _cancel(appointment, slot=slot, actor=actor, on_behalf=False, action=AppointmentEvent.Action.SLOT_BLOCKED,
+                    now=now, note=reason)
+            notify(recipient=appointment.resident, event="slot_blocked",
+                   context={**_context(appointment, slot), "reason": reason},
+                   link=_link(appointment.resident, "book_department", slot.department.hospital.slug, slot.department_id))
+    return len(affected)
+
+
+def slot_unblock(*, actor, slot_id: int) -> None:
+    with transaction.atomic():
+        slot = _lock_slots([slot_id]).get(slot_id)
+        if slot is None or not user_manages_hospital(actor, slot.department.hospital_id):
+            raise NotPermitted
+        slot.is_blocked = False
+        slot.blocked_reason = ""
+        slot.save(update_fields=["is_blocked", "blocked_reason"])
+
+
+# --- waiting list -------------------------------------------------------------
+
+def waitlist_join(*, actor, resident, department_id: int, day: date, slot_id: int | None = None) -> WaitlistEntry:
+    _acting_for(actor, resident)
+    if day < timezone.localdate():
+        raise BookingError(_("That day has already passed."))
+    with transaction.atomic():
+        existing = WaitlistEntry.objects.filter(
+            resident=resident, department_id=department_id, date=day,
+            status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
+        ).first()
+        if existing is not None:
+            return existing
+        try:
+            with transaction.atomic():
+                return WaitlistEntry.objects.create(
+                    resident=resident, department_id=department_id, date=day, slot_id=slot_id, added_by=actor
+                )
+        except IntegrityError:
+            # a parallel request (double click) created it first
+            return WaitlistEntry.objects.get(
+                resident=resident, department_id=department_id, date=day,
+                status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
+            )
+
+
+def waitlist_leave(*, actor, resident, entry_id: int) -> None:
+    _acting_for(actor, resident)
+    with transaction.atomic():
+        entry = WaitlistEntry.objects.select_for_update().filter(pk=entry_id, resident=resident).first()
+        if entry is None:
+            raise NotPermitted
+        offered_slot = entry.offered_slot if entry.status == WaitlistEntry.Status.OFFERED else None
+        entry.status = WaitlistEntry.Status.WITHDRAWN
+        entry.save(update_fields=["status"])
+        if offered_slot is not None:
+            _offer_freed_place(_lock_slots([offered_slot.pk])[offered_slot.pk], now=timezone.now())
+
+
+def _offer_freed_place(slot: Slot, *, now: datetime) -> WaitlistEntry | None:
+    """A place in `slot` (locked by the caller) may be free: offer it to the first
+    waiting resident, holding it for the hospital's hold time."""
+    if slot.is_blocked or slot.starts_at <= now:
+        return None
+    taken = len(_taken_seats(slot))
+    holds = WaitlistEntry.objects.filter(offered_slot=slot, status=WaitlistEntry.Status.OFFERED, offer_expires_at__gt=now).count()
+    if taken + holds >= slot.capacity:
+        return None
+    day = timezone.localtime(slot.starts_at).date()
+    entry = (
+        WaitlistEntry.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(department_id=slot.department_id, date=day, status=WaitlistEntry.Status.WAITING)
+        .filter(Q(slot__isnull=True) | Q(slot=slot))
+        .exclude(resident__appointments__starts_at=slot.starts_at, resident__appointments__status=Appointment.Status.BOOKED)
+        .select_related("resident")
+        .order_by("created_at", "id")
+        .first()
+    )
+    if entry is None:
+        return None
+    hold = selectors.booking_settings_for(slot.department.hospital).offer_hold_minutes
+    entry.status = WaitlistEntry.Status.OFFERED
+    entry.offered_slot = slot
+    entry.offer_expires_at = now + timedelta(minutes=hold)
+    entry.save(update_fields=["status", "offered_slot", "offer_expires_at"])
+    notify(
+        recipient=entry.resident, event="waitlist_offer",
+        context={
+            "when": _slot_when(slot), "hospital": _names(slot.department.hospital),
+            "department": _names(slot.department) if slot.department.name else _names(slot.department.specialty),
+            "expires": f"{timezone.localtime(entry.offer_expires_at):%Y-%m-%d %H:%M}",
+        },
+        link=_link(entry.resident, "book_slot", slot.pk),
+    )
+    return entry
+
+
+def waitlist_expire_offers(*, now: datetime | None = None) -> int:
+    """Expire holds whose time ran out and pass each place to the next in line."""
+    now = now or timezone.now()
+    expired = 0
+    slot_ids = list(
+        WaitlistEntry.objects.filter(status=WaitlistEntry.Status.OFFERED, offer_expires_at__lte=now)
+        .values_list("offered_slot_id", flat=True).distinct()
+    )
+    for slot_id in slot_ids:
+        with transaction.atomic():
+            slot = _lock_slots([slot_id]).get(slot_id)
+            if slot is None:
+                continue
+            expired += WaitlistEntry.objects.filter(
+                offered_slot=slot, status=WaitlistEntry.Status.OFFERED, offer_expires_at__lte=now
+            ).update(status=WaitlistEntry.Status.EXPIRED)
+            while _offer_freed_place(slot, now=now):
+                pass
+    return expired
+
+
+# --- slot generation ----------------------------------------------------------
+
+def slots_generate(*, days: int = selectors.BOOKING_WINDOW_DAYS, today: date | None = None) -> int:
+    """Create the slots of every active session template for the next `days` days.
+    Idempotent: existing slots are left alone (unique department + start time).
+    Days closed for the hospital or department get no slots; unbooked slots that
+    fall in a closure added later are blocked. Returns how many slots were created."""
+    today = today or timezone.localdate()
+    last = today + timedelta(days=days)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    templates = list(
+        SessionTemplate.objects.filter(is_active=True, valid_from__lte=last)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .select_related("department")
+    )
+    closures = list(Closure.objects.filter(end_date__gte=today, start_date__lte=last))
+
+    def closed(department, day: date) -> Closure | None:
+        for closure in closures:
+            if closure.start_date <= day <= closure.end_date and closure.hospital_id == department.hospital_id and (
+                closure.department_id is None or closure.department_id == department.pk
+            ):
+                return closure
+        return None
+
+    new_slots = []
+    for template in templates:
+        step = timedelta(minutes=template.slot_minutes)
+        for offset in range(days + 1):
+            day = today + timedelta(days=offset)
+            if day.weekday() != template.weekday or day < template.valid_from or (template.valid_to and day > template.valid_to):
+                continue
+            if closed(template.department, day):
+                continue
+            start = datetime.combine(day, template.start_time, tzinfo=zone)
+            end_of_session = datetime.combine(day, template.end_time, tzinfo=zone)
+            while start + step <= end_of_session:
+                new_slots.append(Slot(
+                    department=template.department, template=template, doctor_name=template.doctor_name,
+                    starts_at=start, ends_at=start + step, capacity=template.capacity,
+                ))
+                start += step
+    with transaction.atomic():
+        before = Slot.objects.count()
+        Slot.objects.bulk_create(new_slots, ignore_conflicts=True, batch_size=500)
+        created = Slot.objects.count() - before
+        for closure in closures:
+            scope = Q(department__hospital_id=closure.hospital_id)
+            if closure.department_id:
+                scope &= Q(department_id=closure.department_id)
+            start = datetime.combine(closure.start_date, time.min, tzinfo=zone)
+            end = datetime.combine(closure.end_date + timedelta(days=1), time.min, tzinfo=zone)
+            (Slot.objects.filter(scope, starts_at__gte=start, starts_at__lt=end, is_blocked=False)
+             .exclude(appointments__status=Appointment.Status.BOOKED)
+             .update(is_blocked=True, blocked_reason=closure.reason[:200]))
+    return created

@@ -1,0 +1,178 @@
+"""Places: cities, border control points, hospitals and their departments.
+
+Display text is translated with django-modeltranslation (see translation.py):
+each translated field has name_en, name_zh_hant and name_zh_hans columns.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.TextChoices):
+    MAINLAND = "mainland", _("Mainland")
+    HONG_KONG = "hong_kong", _("Hong Kong")
+    MACAO = "macao", _("Macao")
+
+
+class City(models.Model):
+    code = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    region = models.CharField(_("region"), max_length=20, choices=Region.choices)
+    latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BorderPoint(models.Model):
+    code = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    connects = models.CharField(_("connects"), max_length=50, blank=True)
+    latitude = models.DecimalField(max_digits=8, decimal_places=5)
+    longitude = models.DecimalField(max_digits=8, decimal_places=5)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("border control point")
+        verbose_name_plural = _("border control points")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Specialty(models.Model):
+    code = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("specialty")
+        verbose_name_plural = _("specialties")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Hospital(models.Model):
+    class AmbulanceRole(models.TextChoices):
+        NONE = "", _("Not part of the ambulance pilot")
+        SENDING = "sending", _("Sends patients")
+        RECEIVING = "receiving", _("Receives patients")
+        BOTH = "both", _("Sends and receives patients")
+
+    slug = models.SlugField(unique=True, max_length=80)
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=80, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=300, blank=True)
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="hospitals", verbose_name=_("city"))
+    district = models.CharField(_("district"), max_length=100, blank=True)
+    latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    # Languages spoken at the front desk and by clinicians.
+    speaks_cantonese = models.BooleanField(_("Cantonese"), default=False)
+    speaks_putonghua = models.BooleanField(_("Putonghua"), default=True)
+    speaks_english = models.BooleanField(_("English"), default=False)
+    speaks_portuguese = models.BooleanField(_("Portuguese"), default=False)
+    # Programmes.
+    is_connect_designated = models.BooleanField(_("Medicine and Equipment Connect designated institution"), default=False)
+    connect_batch = models.CharField(_("Connect designation batch"), max_length=30, blank=True)
+    is_voucher_point = models.BooleanField(_("Elderly Health Care Voucher service point"), default=False)
+    voucher_since = models.DateField(_("voucher service point since"), null=True, blank=True)
+    ambulance_role = models.CharField(
+        _("cross-boundary ambulance role"), max_length=10, choices=AmbulanceRole.choices, default="", blank=True
+    )
+    has_hk_style_gp = models.BooleanField(_("Hong Kong-style general practice"), default=False)
+    accepts_insurance = models.BooleanField(_("accepts Hong Kong or international insurance"), default=False)
+    is_active = models.BooleanField(_("open"), default=True)
+    notes = models.TextField(_("notes for admins"), blank=True)
+    # Normalised text for cross-script search (see portal/hospitals/search.py):
+    # every name in every language, Chinese converted to Simplified and split
+    # into character pairs. Kept in step by Hospital.save() and the import.
+    search_key = models.TextField(default="", blank=True, editable=False)
+
+    class Meta:
+        ordering = ["city__sort_order", "slug"]
+        verbose_name = _("hospital")
+        verbose_name_plural = _("hospitals")
+        # On PostgreSQL a trigram GIN index on search_key is created by
+        # migration 0003 (SQLite has no such index and is only for demos).
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        from .search import hospital_search_key
+
+        self.search_key = hospital_search_key(self)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("hospitals:detail", kwargs={"slug": self.slug})
+
+    @property
+    def languages(self) -> list[str]:
+        return [str(label) for flag, label in (
+            (self.speaks_cantonese, _("Cantonese")), (self.speaks_putonghua, _("Putonghua")),
+            (self.speaks_english, _("English")), (self.speaks_portuguese, _("Portuguese")),
+        ) if flag]
+
+
+class Department(models.Model):
+    """A bookable department of one hospital, of one specialty."""
+
+    hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="departments")
+    specialty = models.ForeignKey(Specialty, on_delete=models.PROTECT, related_name="departments")
+    name = models.CharField(_("name"), max_length=150, blank=True, help_text=_("Leave empty to use the specialty's name."))
+    accepts_vouchers = models.BooleanField(
+        _("designated for voucher use"), default=False,
+        help_text=_("Only designated outpatient departments of a service point may accept vouchers."),
+    )
+
+    class Meta:
+        ordering = ["hospital", "specialty__code"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        constraints = [
+            models.UniqueConstraint(fields=["hospital", "specialty"], name="hospitals_department_unique_specialty")
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.specialty.name
+
+
+class HospitalMembership(models.Model):
+    """Links a hospital admin to a hospital whose data they may see and change."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hospital_memberships")
+    hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hospital admin membership")
+        verbose_name_plural = _("hospital admin memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "hospital"], name="hospitals_membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.hospital}"

@@ -1,0 +1,163 @@
+"""Cross-script search keys, shared by hospitals and the Connect list.
+
+Every searchable record keeps a `search_key` column: each of its names in every
+language, normalised the same way as a query is:
+
+* Chinese in either script is converted to Simplified with OpenCC (`hk2s`), so a
+  Traditional query finds Simplified text and the reverse;
+* Latin text is case-folded and reduced to letters and digits;
+* a run of Chinese characters is written as space-separated character pairs
+  ("屯门医院" -> "屯门 门医 医院"). pg_trgm splits text into words at spaces and
+  pads each word, so every pair becomes a word with its own trigrams ("  屯",
+  " 屯门", "屯门 "). A query converted the same way becomes a LIKE pattern whose
+  words are bounded by spaces, and pg_trgm extracts those padded trigrams from
+  the pattern: the GIN index answers it, where an unspaced two-character query
+  would yield no trigram at all and scan every row.
+
+Names are separated by " | " and the key starts with "| " and ends with " |",
+so "exact name" and "name starts with" are LIKE patterns too (used for ranking).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(rf"[{_CJK}]+|[^\W_]+", re.UNICODE)
+_IS_CJK = re.compile(rf"[{_CJK}]")
+NAME_SEPARATOR = "|"
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("hk2s")
+
+
+def to_simplified(text: str) -> str:
+    return _converter().convert(text) if _IS_CJK.search(text) else text
+
+
+def _pairs(run: str, last_alone: bool = False) -> str:
+    """"屯门医院" -> "屯门 门医 医院"; in a stored key also the last character on its own
+    ("... 医院 院") so that a one-character query, matched as the start of a word,
+    finds a run's last character too."""
+    if len(run) == 1:
+        return run
+    pairs = [run[i : i + 2] for i in range(len(run) - 1)]
+    if last_alone:
+        pairs.append(run[-1])
+    return " ".join(pairs)
+
+
+def normalise(text: str) -> str:
+    """One name, normalised as stored: Simplified, case-folded, Chinese runs as pairs."""
+    text = to_simplified(unicodedata.normalize("NFKC", text or "")).casefold()
+    return " ".join(_pairs(token, last_alone=True) if _IS_CJK.match(token) else token for token in _TOKEN.findall(text))
+
+
+def build_key(names: Iterable[str]) -> str:
+    """The search key of a record from its names (duplicates after normalising dropped)."""
+    seen: list[str] = []
+    for name in names:
+        normalised = normalise(name)
+        if normalised and normalised not in seen:
+            seen.append(normalised)
+    return f"{NAME_SEPARATOR} " + f" {NAME_SEPARATOR} ".join(seen) + f" {NAME_SEPARATOR}" if seen else ""
+
+
+def _translations(obj, field: str) -> list[str]:
+    return [getattr(obj, f"{field}_{code}", "") or "" for code in ("en", "zh_hant", "zh_hans")]
+
+
+def hospital_search_key(hospital) -> str:
+    names = [*_translations(hospital, "name"), *_translations(hospital, "short_name"), hospital.slug]
+    return build_key(names)
+
+
+def query_terms(query: str) -> list[str]:
+    """Each typed word (Latin) or Chinese run of the query, normalised."""
+    text = to_simplified(unicodedata.normalize("NFKC", query or "")).casefold()
+    return [_pairs(token) if _IS_CJK.match(token) else token for token in _TOKEN.findall(text)][:8]
+
+
+def _contained(term: str) -> str:
+    # Django's `contains` escapes the text and wraps it in % for LIKE.
+    # A Chinese term is bounded by spaces, so its pairs are whole words of the
+    # key (pg_trgm pads them); a single character matches as the start of a pair.
+    if _IS_CJK.match(term):
+        return f" {term}{' ' if len(term) > 1 else ''}"
+    return term
+
+
+def search_filter(query: str, field: str = "search_key") -> Q | None:
+    """A Q matching every term of `query` in `field`, or None for an empty query."""
+    terms = query_terms(query)
+    if not terms:
+        return None
+    condition = Q()
+    for term in terms:
+        condition &= Q(**{f"{field}__contains": _contained(term)})
+    return condition
+
+
+def rank_expression(query: str, field: str = "search_key") -> Case:
+    """0: a name equals the query; 1: a name starts with it; 2: anything else."""
+    exact = normalise(query)
+    prefix = " ".join(query_terms(query))
+    return Case(
+        When(**{f"{field}__contains": f"{NAME_SEPARATOR} {exact} {NAME_SEPARATOR}"}, then=Value(0)),
+        When(**{f"{field}__contains": f"{NAME_SEPARATOR} {prefix}"}, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+def apply_search(queryset: QuerySet, query: str, field: str = "search_key") -> tuple[QuerySet, bool]:
+    """Filter and annotate `queryset` with a `search_rank`; returns (queryset, searched)."""
+    condition = search_filter(query, field)
+    if condition is None:
+        return queryset, False
+    return queryset.filter(condition).annotate(search_rank=rank_expression(query, field)), True
+
+
+# --- The search cache ---------------------------------------------------------
+# Results are cached under a key that includes a data version. Every write path
+# (model save/delete through services and the admin, the CSV import, the demo
+# and scaled-data loaders) calls bump_data_version(), so no stale list is served
+# after a change. With several processes the cache must be shared (REDIS_URL).
+
+_VERSION_KEY = "search:data-version"
+SEARCH_CACHE_SECONDS = settings.SEARCH_CACHE_SECONDS
+# Filter choices (cities, specialties, areas) do not depend on the query.
+OPTIONS_CACHE_SECONDS = 3600
+
+
+def data_version() -> int:
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        version = 1
+        cache.add(_VERSION_KEY, version, timeout=None)
+    return version
+
+
+def bump_data_version() -> None:
+    try:
+        cache.incr(_VERSION_KEY)
+    except ValueError:
+        cache.set(_VERSION_KEY, 2, timeout=None)
+
+
+def cache_key(namespace: str, *parts) -> str:
+    raw = "\x1f".join(str(part) for part in parts)
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return f"search:{namespace}:{data_version()}:{digest}"

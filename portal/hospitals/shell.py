@@ -1,0 +1,61 @@
+"""Page shells for anonymous visitors.
+
+The layout around a search (header, navigation, language switcher, footer) does
+not depend on the query, yet rendering it costs several times a trivial Django
+view. For a visitor without a session, a page's layout is rendered once per
+language and data version with three markers, cached, and filled per request
+with the visitor's CSRF token, the page's own path (the language switcher's
+`next`) and the page content. Signed-in users (their own header and messages)
+always get a normal render."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from .search import OPTIONS_CACHE_SECONDS, cache_key
+
+CONTENT_MARK = "PORTALSHELLCONTENT7f3a"
+CSRF_MARK = "PORTALSHELLCSRF7f3a"
+PATH_MARK = "/PORTALSHELLPATH7f3a"
+
+
+class _ShellRequest:
+    """The real request, except that its path is a marker."""
+
+    def __init__(self, request: HttpRequest):
+        self._request = request
+
+    def __getattr__(self, name):
+        return getattr(self._request, name)
+
+    def get_full_path(self, *args, **kwargs) -> str:
+        return PATH_MARK
+
+
+def shell_applies(request: HttpRequest) -> bool:
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def render_in_shell(request: HttpRequest, template: str, context: dict, content: str, status: int = 200) -> HttpResponse:
+    """Render `template` with `content` (already-safe HTML) as its `content` variable."""
+    if not shell_applies(request):
+        return HttpResponse(render_to_string(template, {**context, "content": mark_safe(content)},  # noqa: S308
+                                             request=request), status=status)
+    key = cache_key("shell", template, get_language())
+    shell = cache.get(key)
+    if shell is None:
+        shell = render_to_string(template, {**context, "content": mark_safe(CONTENT_MARK),  # noqa: S308
+                                            "csrf_token": CSRF_MARK, "request": _ShellRequest(request)},
+                                 request=request)
+        cache.set(key, shell, OPTIONS_CACHE_SECONDS)
+    html = (shell.replace(CSRF_MARK, get_token(request)).replace(PATH_MARK, escape(request.get_full_path()))
+            .replace(CONTENT_MARK, content))
+    return HttpResponse(html, status=status)

@@ -1,0 +1,28 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import BorderPoint, City, Department, Hospital, Specialty
+
+
+@register(City)
+class CityTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(BorderPoint)
+class BorderPointTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Specialty)
+class SpecialtyTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Hospital)
+class HospitalTranslation(TranslationOptions):
+    fields = ("name", "short_name", "address", "description", "opening_hours")
+
+
+@register(Department)
+class DepartmentTranslation(TranslationOptions):
+    fields = ("name",)

@@ -1,0 +1,139 @@
+"""Hospital pages: the search with filters, map and list, and each hospital's page."""
+
+from types import SimpleNamespace
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext, ngettext
+
+from .formhtml import filter_form_html
+from .forms import HospitalSearchForm
+from .geo import nearest_border_points
+from .pagination import CappedPaginator
+from .search import OPTIONS_CACHE_SECONDS, SEARCH_CACHE_SECONDS, cache_key
+from .selectors import filter_options, hospital_detail, hospital_search, with_specialties
+from .shell import render_in_shell
+
+PAGE_SIZE = 20
+
+
+def cached_filter_options() -> dict:
+    """Filter choices as plain values, cached per language and data version."""
+    key = cache_key("hospital-options", get_language())
+    options = cache.get(key)
+    if options is None:
+        found = filter_options()
+        options = {
+            "cities": [{"code": c.code, "name": c.name} for c in found["cities"]],
+            "specialties": [{"code": s.code, "name": s.name} for s in found["specialties"]],
+            "border_points": [{"code": b.code, "name": b.name, "latitude": float(b.latitude),
+                               "longitude": float(b.longitude)} for b in found["border_points"]],
+        }
+        cache.set(key, options, OPTIONS_CACHE_SECONDS)
+    return options
+
+
+def page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _row_labels() -> dict:
+    """Translated labels used on every row, looked up once per page."""
+    return {
+        "programmes": (
+            ("is_connect_designated", gettext("Medicine and Equipment Connect")),
+            ("is_voucher_point", gettext("Elderly Health Care Vouchers")),
+            ("ambulance_role", gettext("Cross-boundary ambulance transfer")),
+            ("has_hk_style_gp", gettext("Hong Kong-style general practice")),
+            ("accepts_insurance", gettext("Accepts Hong Kong or international insurance")),
+        ),
+        "languages": (
+            ("speaks_cantonese", gettext("Cantonese")), ("speaks_putonghua", gettext("Putonghua")),
+            ("speaks_english", gettext("English")), ("speaks_portuguese", gettext("Portuguese")),
+        ),
+        "distance": gettext("%(distance)s km from %(point)s"),
+        "specialties": gettext("Specialties:"),
+        "languages_label": gettext("Languages:"),
+        "url": reverse("hospitals:detail", kwargs={"slug": "SLUG"}),
+    }
+
+
+def _row(hospital, points, labels: dict) -> dict:
+    """One result, with its display strings ready (cheaper than template logic per row)."""
+    nearest = nearest_border_points(hospital, points, limit=1)
+    place = hospital.city.name + (f" · {hospital.district}" if hospital.district else "")
+    if nearest:
+        place += " · " + labels["distance"] % {
+            "distance": f"{nearest[0].distance_km:.1f}", "point": nearest[0].border_point.name}
+    specialties = ", ".join(department.specialty.name for department in hospital.departments.all())
+    languages = ", ".join(label for field, label in labels["languages"] if getattr(hospital, field))
+    return {
+        "name": hospital.name, "url": labels["url"].replace("SLUG", hospital.slug), "place": place,
+        "tags": [label for field, label in labels["programmes"] if getattr(hospital, field)],
+        "lat": "" if hospital.latitude is None else str(hospital.latitude),
+        "lon": "" if hospital.longitude is None else str(hospital.longitude),
+        "specialties": f"{labels['specialties']} {specialties}" if specialties else "",
+        "languages": f"{labels['languages_label']} {languages}",
+    }
+
+
+def _results_fragment(filters, number: int, options: dict) -> str:
+    """The rendered result list (with map markers and pagination), cached per query."""
+    key = cache_key("hospital-results", get_language(), *filters.cache_parts(), number)
+    fragment = cache.get(key)
+    if fragment is not None:
+        return fragment
+    points = [SimpleNamespace(**point) for point in options["border_points"]]
+    paginator = CappedPaginator(with_specialties(hospital_search(filters, points)), PAGE_SIZE)
+    page = paginator.get_page(number)
+    labels = _row_labels()
+    if paginator.capped:
+        heading = gettext("More than %(count)s hospitals found") % {"count": intcomma(paginator.cap)}
+    else:
+        heading = ngettext("%(counter)s hospital found", "%(counter)s hospitals found",
+                           paginator.count) % {"counter": paginator.count}
+    query = {key: value for key, value in zip(
+        ("q", "city", "programme", "specialty", "language", "border_point", "within_km"),
+        filters.cache_parts(), strict=True) if value and not (key == "within_km" and not filters.border_point)}
+    fragment = render_to_string("hospitals/_results.html", {
+        "page": page, "paginator": paginator, "heading": heading,
+        "rows": [_row(hospital, points, labels) for hospital in page.object_list],
+        "querystring": urlencode(query) + "&" if query else "",
+    })
+    cache.set(key, fragment, SEARCH_CACHE_SECONDS)
+    return fragment
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    # The whole content (form as typed, and results) is cached by the raw query
+    # string; the results alone are cached by the cleaned filters underneath.
+    content_key = cache_key("hospital-content", get_language(), sorted(request.GET.lists()))
+    content = cache.get(content_key)
+    if content is not None:
+        return render_in_shell(request, "hospitals/index.html", {}, content)
+    options = cached_filter_options()
+    form = HospitalSearchForm(request.GET or None, options=options)
+    valid = not form.is_bound or form.is_valid()
+    results = _results_fragment(form.filters(), page_number(request), options) if valid else ""
+    content = render_to_string("hospitals/_search.html", {
+        "form_html": filter_form_html(form), "results": mark_safe(results),  # noqa: S308 (our own fragment)
+        "MAP_TILE_URL": settings.MAP_TILE_URL,
+    })
+    if valid:
+        cache.set(content_key, content, SEARCH_CACHE_SECONDS)
+    return render_in_shell(request, "hospitals/index.html", {}, content, status=200 if valid else 400)
+
+
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    hospital, nearby = hospital_detail(slug)
+    return render(request, "hospitals/detail.html", {"hospital": hospital, "nearby": nearby})

@@ -1,0 +1,46 @@
+"""Rendering of a notification's subject and bodies in the recipient's language.
+
+Each event has its own templates, found by the usual template loaders, so every
+domain app ships its own under templates/notifications/<event>/:
+subject.txt, body.txt and (optional) body.html. A body.html extends
+"notifications/email_base.html" and fills its `content` block; an event without
+one gets its text body in the same layout (notifications/email_default.html).
+Templates receive the event's context plus `recipient`, `link` (as given),
+`link_url` (absolute), `subject` (HTML only), `site_url` and `language`.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
+from django.utils import translation
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    subject: str
+    text: str
+    html: str
+
+
+def absolute_url(link: str) -> str:
+    if link.startswith("/"):
+        return settings.SITE_URL.rstrip("/") + link
+    return link
+
+
+def render_event(event: str, context: dict, language: str) -> RenderedMessage:
+    base = f"notifications/{event}"
+    link = context.get("link", "")
+    context = {**context, "link_url": absolute_url(link), "site_url": settings.SITE_URL, "language": language}
+    with translation.override(language):
+        subject = " ".join(render_to_string(f"{base}/subject.txt", context).split())
+        text = render_to_string(f"{base}/body.txt", context).strip()
+        html_context = {**context, "subject": subject, "text": text}
+        try:
+            html_template = get_template(f"{base}/body.html")
+        except TemplateDoesNotExist:
+            html_template = get_template("notifications/email_default.html")
+        html = html_template.render(html_context)
+    return RenderedMessage(subject=subject, text=text, html=html.strip())

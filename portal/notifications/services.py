@@ -1,0 +1,209 @@
+"""Writes for notifications. Other domains call `notify` inside their own
+transaction; delivery is queued only after that transaction commits."""
+
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from . import sending
+from .models import Delivery, Notification
+from .rendering import render_event
+
+logger = logging.getLogger(__name__)
+
+WELCOME_EVENT = "welcome"
+
+
+def _channels_for(recipient) -> list[str]:
+    """The recipient's chosen channels they can be reached on (the inbox copy is
+    the Notification itself and always exists)."""
+    channels = []
+    phone = sending._phone_of(recipient)
+    if recipient.notify_by_email and recipient.email:
+        channels.append(Delivery.Channel.EMAIL)
+    if recipient.notify_by_sms and phone:
+        channels.append(Delivery.Channel.SMS)
+    if recipient.notify_by_whatsapp and phone:
+        channels.append(Delivery.Channel.WHATSAPP)
+    return channels
+
+
+def _language_of(recipient) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    return recipient.language if recipient.language in codes else settings.LANGUAGE_CODE
+
+
+def notify(
+    *,
+    recipient,
+    event: str,
+    context: dict | None = None,
+    link: str = "",
+    group_key: str = "",
+    send_after: datetime | None = None,
+) -> Notification:
+    """Record a message for `recipient` and queue its deliveries after commit.
+
+    The message is rendered in the recipient's language (chosen now) -- never
+    the sender's -- under translation.override, and stored with the
+    notification: at once for an immediate message; for a scheduled one
+    (`send_after` in the future) when it comes due, by the outbox sweeper (or by
+    the worker that claims it, whichever is first; see
+    sending.render_due_notifications). Most reminders are cancelled or changed
+    before they are due, so rendering them at booking time was wasted work.
+    `context` must be JSON-serialisable: it is stored with the message, and the
+    event's templates receive it plus `recipient` and `link`.
+    `send_after` schedules a reminder (the sweeper renders and sends it when due;
+    it shows in the inbox from then on); `group_key` lets it be cancelled later
+    with `cancel_pending(group_key=...)`.
+    """
+    context = dict(context or {})
+    language = _language_of(recipient)
+    now = timezone.now()
+    due = send_after or now
+    immediate = due <= now
+    if immediate:
+        rendered = render_event(event, {**context, "recipient": recipient, "link": link}, language)
+    else:
+        rendered = sending.NOT_RENDERED
+    # The two inserts are atomic on their own; inside the caller's transaction no
+    # savepoint is needed (two round trips saved per message): an error here is
+    # the caller's error.
+    with transaction.atomic(savepoint=False):
+        notification = Notification.objects.create(
+            recipient=recipient,
+            event=event,
+            context=context,
+            language=language,
+            subject=rendered.subject,
+            body=rendered.text,
+            body_html=rendered.html,
+            link=link,
+            group_key=group_key,
+            send_after=due,
+        )
+        deliveries = Delivery.objects.bulk_create(
+            [
+                # queued_at is set optimistically for immediate deliveries; a failed
+                # publish clears it so the sweeper takes over (sending.queue).
+                Delivery(notification=notification, channel=channel, next_attempt_at=due,
+                         queued_at=now if immediate else None)
+                for channel in _channels_for(recipient)
+            ]
+        )
+        if immediate and deliveries:
+            ids = [delivery.id for delivery in deliveries]
+            transaction.on_commit(lambda: sending.queue(ids))
+    return notification
+
+
+def notify_later(
+    *,
+    recipient,
+    event: str,
+    schedule: list[tuple[datetime, dict]],
+    link: str = "",
+    group_key: str = "",
+) -> list[Notification]:
+    """Several timed messages of one event for one recipient (e.g. an
+    appointment's 24-hour and 2-hour reminders): the same as calling
+    `notify(..., context=context, send_after=when)` for each (when, context),
+    with all the scheduled ones stored in two INSERTs. Like any scheduled
+    message they are rendered in the recipient's language when they come due and
+    can be cancelled with `cancel_pending(group_key=...)`. A time not in the
+    future is an immediate message (notify)."""
+    now = timezone.now()
+    immediate = [
+        notify(recipient=recipient, event=event, context=context, link=link, group_key=group_key, send_after=when)
+        for when, context in schedule
+        if when <= now
+    ]
+    later = [(when, dict(context or {})) for when, context in schedule if when > now]
+    if not later:
+        return immediate
+    language = _language_of(recipient)
+    channels = _channels_for(recipient)
+    with transaction.atomic(savepoint=False):
+        scheduled = Notification.objects.bulk_create([
+            Notification(recipient=recipient, event=event, context=context, language=language,
+                         subject=sending.NOT_RENDERED.subject, body=sending.NOT_RENDERED.text,
+                         body_html=sending.NOT_RENDERED.html, link=link, group_key=group_key, send_after=when)
+            for when, context in later
+        ])
+        if channels:
+            Delivery.objects.bulk_create([
+                Delivery(notification=notification, channel=channel, next_attempt_at=notification.send_after)
+                for notification in scheduled
+                for channel in channels
+            ])
+    return immediate + scheduled
+
+
+def cancel_pending(*, group_key: str) -> int:
+    """Cancel every scheduled message of a group that has not been sent (e.g. the
+    reminders of a cancelled or changed appointment): reminders not yet due, and
+    reminders that came due but whose deliveries are still waiting. Messages sent
+    already, and immediate messages, stay. Returns how many were cancelled."""
+    if not group_key:
+        return 0
+    now = timezone.now()
+    with transaction.atomic():
+        scheduled = Notification.objects.filter(group_key=group_key, cancelled_at__isnull=True).filter(
+            Q(send_after__gt=now)
+            | Q(send_after__gt=F("created_at"), deliveries__state=Delivery.State.PENDING)
+        )
+        ids = list(scheduled.values_list("id", flat=True).distinct())
+        if not ids:
+            return 0
+        # Deliveries first: a worker's claim (PENDING -> SENDING) and this UPDATE
+        # lock the same rows, so exactly one of them wins.
+        Delivery.objects.filter(notification_id__in=ids, state=Delivery.State.PENDING).update(
+            state=Delivery.State.CANCELLED, claim_token=None
+        )
+        return Notification.objects.filter(id__in=ids).update(cancelled_at=now)
+
+
+def mark_read(*, user, notification_ids: list[int] | None = None) -> int:
+    """Mark the user's own due messages read (all of them when no ids are given)."""
+    queryset = Notification.objects.filter(recipient=user, read_at__isnull=True, send_after__lte=timezone.now())
+    if notification_ids is not None:
+        queryset = queryset.filter(id__in=notification_ids)
+    return queryset.update(read_at=timezone.now())
+
+
+def deliveries_resend(*, actor, delivery_ids: list[int]) -> int:
+    """Admin action: put the chosen deliveries back to PENDING with a fresh set of
+    attempts and queue them after commit. Deliveries being sent right now are left
+    alone (resetting them could send twice). Returns how many were reset."""
+    now = timezone.now()
+    with transaction.atomic():
+        resettable = Delivery.objects.filter(id__in=delivery_ids).exclude(state=Delivery.State.SENDING)
+        ids = list(resettable.select_for_update().values_list("id", flat=True))
+        Delivery.objects.filter(id__in=ids).update(
+            state=Delivery.State.PENDING, attempts=0, next_attempt_at=now, queued_at=now,
+            claim_token=None, claimed_at=None, last_error="",
+        )
+        # A resent message is wanted now, even if its notification was cancelled.
+        Notification.objects.filter(deliveries__id__in=ids, cancelled_at__isnull=False).update(cancelled_at=None)
+        logger.info("Deliveries %s resent by user %s", ids, getattr(actor, "pk", None))
+        if ids:
+            transaction.on_commit(lambda: sending.queue(ids))
+    return len(ids)
+
+
+def notify_welcome(*, user) -> Notification | None:
+    """The welcome message, sent once per user when they confirm an e-mail address
+    (called from allauth's email_confirmed signal, see apps.py)."""
+    with transaction.atomic():
+        # Lock the user row so two confirmations at once cannot both welcome.
+        type(user).objects.select_for_update().filter(pk=user.pk).first()
+        if Notification.objects.filter(recipient=user, event=WELCOME_EVENT).exists():
+            return None
+        with translation.override(_language_of(user)):
+            link = reverse("core:home")
+        return notify(recipient=user, event=WELCOME_EVENT, context={}, link=link, group_key=f"welcome:{user.pk}")

@@ -1,0 +1,333 @@
+"""Settings shared by every environment.
+
+Production differences come only from environment variables (see the table in
+README.md). With no variables set at all the portal runs on an SQLite file with
+Celery tasks executed eagerly, which is the "embedded default" used for demos.
+"""
+
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG = env.bool("DEBUG", default=False)
+# No default outside DEBUG: a production process without a secret must not start.
+SECRET_KEY = env("SECRET_KEY") if not DEBUG else env("SECRET_KEY", default="insecure-dev-key-only-for-debug")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SITE_URL = env("SITE_URL", default="http://localhost:8000")
+
+INSTALLED_APPS = [
+    # modeltranslation must come before the admin so it can patch admin forms.
+    "modeltranslation",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "django.contrib.humanize",
+    "django.contrib.postgres",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_celery_beat",
+    "phonenumber_field",
+    "django_htmx",
+    "simple_history",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "portal.core",
+    "portal.accounts",
+    "portal.hospitals",
+    "portal.medicines",
+    "portal.notifications",
+    "portal.centres",
+    "portal.appointments",
+    "portal.vouchers",
+    "portal.transfers",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "portal.accounts.middleware.RequireStaffTwoFactorMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "portal.urls"
+WSGI_APPLICATION = "portal.wsgi.application"
+SITE_ID = 1
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "portal.core.context_processors.portal",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------
+# No DATABASE_URL: an SQLite file next to manage.py (the embedded default).
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A new connection per request halved throughput on these machines.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+# --- Cache ------------------------------------------------------------------
+# allauth's rate limits need a cache shared by every process in production.
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# hospitals: seconds a search result stays cached (0 turns the search cache off,
+# used by `manage.py bench_search` to measure uncached searches).
+SEARCH_CACHE_SECONDS = env.int("SEARCH_CACHE_SECONDS", default=600)
+
+# --- Accounts ---------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "core:dashboard"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "5/5m/ip,5/5m/key",
+    "signup": "20/h/ip",
+    "reset_password": "5/h/ip,3/h/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "portal.accounts.mfa_adapter.MFAAdapter"
+MFA_TOTP_ISSUER = "GBA Health Portal"
+
+# --- Languages ----------------------------------------------------------------
+# The one place that lists the portal's languages and where their catalogues live.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("zh-hant", "繁體中文"),
+    ("zh-hans", "简体中文"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Hong_Kong"
+USE_TZ = True
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "zh-hant", "zh-hans")
+MODELTRANSLATION_FALLBACK_LANGUAGES = {
+    "default": ("en",),
+    "zh-hant": ("zh-hans", "en"),
+    "zh-hans": ("zh-hant", "en"),
+}
+LANGUAGE_COOKIE_NAME = "portal_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# --- Static files -------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Sensitive uploads (transfer attachments) live outside any public path and are
+# streamed only by views that check the requesting user's scope.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media")))
+# transfers: largest transfer attachment accepted (bytes).
+TRANSFER_ATTACHMENT_MAX_BYTES = env.int("TRANSFER_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
+# --- E-mail -------------------------------------------------------------------
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+if env("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="GBA Health Portal <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Celery -------------------------------------------------------------------
+# No broker: tasks run eagerly in-process (the embedded default).
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 120
+CELERY_TASK_SOFT_TIME_LIMIT = 100
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Periodic tasks; each domain adds its own entry here (see README, "Celery beat").
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "notifications-sweep-outbox": {
+        "task": "portal.notifications.tasks.sweep_outbox",
+        "schedule": 60.0,
+    },
+    # --- appointments (begin) ---
+    "appointments-generate-slots": {
+        "task": "portal.appointments.tasks.generate_slots",
+        "schedule": 3600.0,
+    },
+    "appointments-expire-waitlist-offers": {
+        "task": "portal.appointments.tasks.expire_waitlist_offers",
+        "schedule": 60.0,
+    },
+    # --- appointments (end) ---
+}
+
+# --- Notifications ------------------------------------------------------------
+SMS_BACKEND = env("SMS_BACKEND", default="portal.notifications.backends.ConsoleMessageBackend")
+WHATSAPP_BACKEND = env("WHATSAPP_BACKEND", default="portal.notifications.backends.ConsoleMessageBackend")
+# [notifications] Delivery retries and the outbox sweep (docs/notifications.md).
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
+NOTIFICATIONS_BACKOFF_SECONDS = env.float("NOTIFICATIONS_BACKOFF_SECONDS", default=30)
+NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS", default=300)
+NOTIFICATIONS_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATIONS_REQUEUE_AFTER_SECONDS", default=300)
+MESSAGE_FILE_PATH = env("MESSAGE_FILE_PATH", default=str(BASE_DIR / "sent_messages.jsonl"))
+
+# --- REST framework -----------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.BasicAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "portal.core.schema.PortalAutoSchema",  # [fuzz] documents the common error answers
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "GBA Cross-border Health Portal API",
+    "DESCRIPTION": "Hospitals, the Medicine and Equipment Connect list, appointments, vouchers and transfers.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # [fuzz] One name per choice set shared by several fields (spectacular --validate --fail-on-warn).
+    "ENUM_NAME_OVERRIDES": {
+        "ConnectItemKindEnum": "portal.medicines.models.ConnectItem.Kind",
+        "ConnectItemStatusEnum": "portal.medicines.models.ConnectItem.Status",
+        "LedgerEntryKindEnum": "portal.vouchers.models.LedgerEntry.Kind",
+        "ClaimStatusEnum": "portal.vouchers.models.Claim.Status",
+        "EscortKindEnum": "portal.transfers.models.Escort.Kind",
+        "TransferStateEnum": "portal.transfers.workflow.State",
+    },
+}
+
+# --- Security -----------------------------------------------------------------
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Map tiles are the one outside resource a page may load, and only when an
+# operator configures a tile server; the map still works without them.
+MAP_TILE_URL = env("MAP_TILE_URL", default="")
+_tile_origin = "/".join(MAP_TILE_URL.split("/")[:3]) if MAP_TILE_URL else ""
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"] + ([_tile_origin] if _tile_origin else []),
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# --- Logging ------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact_identity": {"()": "portal.core.logging.RedactIdentityNumbersFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_identity"]}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- Scheme settings (defaults are the published values; see FACTS in docs/) ----
+VOUCHER_ANNUAL_AMOUNT_HKD = env.int("VOUCHER_ANNUAL_AMOUNT_HKD", default=2000)
+VOUCHER_ACCUMULATION_CAP_HKD = env.int("VOUCHER_ACCUMULATION_CAP_HKD", default=8000)
+VOUCHER_ELIGIBLE_AGE = env.int("VOUCHER_ELIGIBLE_AGE", default=65)
+# --- vouchers (added by the vouchers branch) -------------------------------------
+# Hours a resident has to confirm a claim; wrong one-time codes allowed per claim;
+# days after confirmation during which the service point may void a claim.
+VOUCHER_CLAIM_CONFIRM_HOURS = env.int("VOUCHER_CLAIM_CONFIRM_HOURS", default=24)
+VOUCHER_CODE_MAX_ATTEMPTS = env.int("VOUCHER_CODE_MAX_ATTEMPTS", default=5)
+VOUCHER_VOID_WINDOW_DAYS = env.int("VOUCHER_VOID_WINDOW_DAYS", default=7)
+CELERY_BEAT_SCHEDULE.update({
+    "vouchers-yearly-allotment": {  # daily and idempotent: catches people who turn eligible
+        "task": "portal.vouchers.tasks.run_allotments",
+        "schedule": 6 * 60 * 60.0,
+    },
+    "vouchers-expire-claims": {
+        "task": "portal.vouchers.tasks.expire_claims",
+        "schedule": 300.0,
+    },
+})
+# --- end vouchers -------------------------------------------------------------------

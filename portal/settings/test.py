@@ -1,0 +1,37 @@
+"""Test settings: the base settings with speed-ups; DATABASE_URL and
+CELERY_BROKER_URL still come from the environment so CI proves the real parts."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+
+from .base import *  # noqa: E402,F403
+from .base import TEMPLATES
+
+DEBUG = False
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+LANGUAGE_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ACCOUNT_RATE_LIMITS = False
+ALLOWED_HOSTS = ["*"]
+# Unknown template variables are bugs in tests.
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = ""
+# [notifications] Overridable so a real-worker test can give its worker a file backend.
+SMS_BACKEND = env("TEST_SMS_BACKEND", default="portal.notifications.backends.LocmemMessageBackend")  # noqa: F405
+WHATSAPP_BACKEND = env("TEST_WHATSAPP_BACKEND", default="portal.notifications.backends.LocmemMessageBackend")  # noqa: F405
+
+# Tasks run in-process unless a test starts a real worker (see tests/conftest.py,
+# the `celery_worker` fixture), which sets CELERY_EAGER=0 for the worker.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_EAGER", default=True)  # noqa: F405
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")  # noqa: F405
+# Serve static files from the source folders: tests need no collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

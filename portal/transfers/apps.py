@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TransfersConfig(AppConfig):
+    name = "portal.transfers"
+    verbose_name = _("Transfers")
+
+    def ready(self) -> None:
+        from portal.centres.integrations import register_case_section
+
+        from . import centre_case
+
+        register_case_section("transfers", centre_case.render)

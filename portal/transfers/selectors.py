@@ -1,0 +1,134 @@
+"""Reads about transfers. Every page and API endpoint fetches transfers through
+`transfers_visible_to` / `transfer_for`, so a user only ever sees transfers that
+involve them; anything else is a 404."""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from portal.centres.selectors import centre_of, residents_assisted_by, staff_can_assist
+from portal.hospitals.models import HospitalMembership
+from portal.hospitals.selectors import hospital_ids_managed_by
+
+from .models import Route, TransferEvent, TransferRequest
+from .workflow import Role
+
+
+def routes_open() -> QuerySet[Route]:
+    return Route.objects.filter(is_active=True).select_related("sending_hospital", "receiving_hospital", "border_point")
+
+
+def _with_related(queryset: QuerySet[TransferRequest]) -> QuerySet[TransferRequest]:
+    return queryset.select_related(
+        "sending_hospital", "receiving_hospital", "border_point", "requester", "requester__profile", "route"
+    )
+
+
+def transfers_visible_to(user) -> QuerySet[TransferRequest]:
+    """Transfers a user is a party to: requester, patient, follower, admin of the
+    sending or receiving hospital, or centre staff of a centre the requester or
+    patient currently consents to."""
+    if not user.is_authenticated:
+        return TransferRequest.objects.none()
+    if user.is_superuser:
+        return _with_related(TransferRequest.objects.all())
+    scope = Q(requester=user) | Q(patient_user=user) | Q(followers__user=user)
+    hospital_ids = hospital_ids_managed_by(user)
+    if hospital_ids:
+        scope |= Q(sending_hospital_id__in=hospital_ids) | Q(receiving_hospital_id__in=hospital_ids)
+    if centre_of(user) is not None:
+        residents = residents_assisted_by(user).values("id")
+        scope |= Q(requester__in=residents) | Q(patient_user__in=residents)
+    ids = TransferRequest.objects.filter(scope).values("id")
+    return _with_related(TransferRequest.objects.filter(id__in=ids))
+
+
+def transfers_for_hospital_admin(user) -> QuerySet[TransferRequest]:
+    hospital_ids = hospital_ids_managed_by(user)
+    return _with_related(
+        TransferRequest.objects.filter(Q(sending_hospital_id__in=hospital_ids) | Q(receiving_hospital_id__in=hospital_ids))
+    )
+
+
+def transfer_for(user, transfer_id) -> TransferRequest:
+    """One transfer the user may see, or 404."""
+    transfer = (
+        transfers_visible_to(user)
+        .prefetch_related(
+            Prefetch("events", queryset=TransferEvent.objects.select_related("actor", "actor__profile")),
+            "escorts", "attachments", "followers__user",
+        )
+        .filter(pk=transfer_id)
+        .first()
+    )
+    if transfer is None:
+        raise Http404
+    return transfer
+
+
+def roles_of(user, transfer: TransferRequest) -> set[str]:
+    """The workflow roles a user holds on one transfer (empty for followers and strangers)."""
+    if not user.is_authenticated:
+        return set()
+    roles: set[str] = set()
+    if user.id in (transfer.requester_id, transfer.patient_user_id) or user.is_superuser:
+        roles.add(Role.REQUESTER)
+    elif staff_can_assist(user, transfer.requester) or (
+        transfer.patient_user_id and staff_can_assist(user, transfer.patient_user)
+    ):
+        roles.add(Role.REQUESTER)
+    managed = set(hospital_ids_managed_by(user))
+    if transfer.sending_hospital_id in managed:
+        roles.add(Role.SENDING)
+    if transfer.receiving_hospital_id in managed:
+        roles.add(Role.RECEIVING)
+    return roles
+
+
+def assisted_party(user, transfer: TransferRequest):
+    """When `user` sees this transfer only as centre staff (not as its requester,
+    patient, a hospital admin or a superuser): the consenting resident it is about,
+    whose access log records the read. None otherwise."""
+    if not user.is_authenticated or user.is_superuser or centre_of(user) is None:
+        return None
+    if user.id in (transfer.requester_id, transfer.patient_user_id):
+        return None
+    managed = set(hospital_ids_managed_by(user))
+    if managed & {transfer.sending_hospital_id, transfer.receiving_hospital_id}:
+        return None
+    if staff_can_assist(user, transfer.requester):
+        return transfer.requester
+    if transfer.patient_user_id and staff_can_assist(user, transfer.patient_user):
+        return transfer.patient_user
+    return None
+
+
+def can_see_details(user, transfer: TransferRequest) -> bool:
+    """Clinical details and attachments: every party except followers."""
+    return bool(roles_of(user, transfer))
+
+
+def parties_of(transfer: TransferRequest) -> list:
+    """Everyone told about a move: requester, patient (if a resident), followers,
+    and the admins of both hospitals. Each person once."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    ids = {transfer.requester_id}
+    if transfer.patient_user_id:
+        ids.add(transfer.patient_user_id)
+    ids.update(transfer.followers.values_list("user_id", flat=True))
+    ids.update(
+        HospitalMembership.objects.filter(
+            hospital_id__in=[transfer.sending_hospital_id, transfer.receiving_hospital_id]
+        ).values_list("user_id", flat=True)
+    )
+    return list(User.objects.filter(id__in=ids, is_active=True).select_related("profile").order_by("id"))
+
+
+def transfers_of_resident(resident, limit: int = 20) -> list[TransferRequest]:
+    """A resident's own transfers (as requester or patient), newest first, one
+    query: for the service-centre case view, which has already checked consent."""
+    return list(
+        _with_related(TransferRequest.objects.filter(Q(requester=resident) | Q(patient_user=resident)))
+        .order_by("-created_at", "-id")[:limit]
+    )

@@ -1,0 +1,321 @@
+"""Every write about transfers. Each move of the workflow has its own service;
+all of them go through `_move`, which changes the state only if it is still the
+expected one (a conditional UPDATE), writes the TransferEvent in the same
+transaction and notifies every party in their own language."""
+
+from datetime import date, datetime, time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from portal.accounts.identity import mask_identity_number
+from portal.centres.selectors import staff_can_assist
+from portal.core import private_files
+from portal.notifications.services import notify
+
+from .models import (
+    Attachment,
+    Escort,
+    Follower,
+    IdempotencyKey,
+    Route,
+    TransferEvent,
+    TransferRequest,
+)
+from .selectors import parties_of, roles_of
+from .workflow import FINAL_STATES, MOVES, Move, Role, State
+
+EVENT = "transfer_state_changed"
+
+
+class TransferError(ValidationError):
+    """A refused request: the message is translated and safe to show."""
+
+
+# --- Filing -----------------------------------------------------------------
+
+
+def _may_file_for(actor, resident) -> bool:
+    return actor.pk == resident.pk or staff_can_assist(actor, resident)
+
+
+@transaction.atomic
+def transfer_submit(
+    *,
+    actor,
+    requester,
+    route: Route,
+    reverse_direction: bool = False,
+    patient_kind: str,
+    patient_user=None,
+    patient_name: str = "",
+    patient_document: str = "",
+    clinical_summary: str,
+    mobility_needs: str = "",
+    equipment_needs: str = "",
+    escorts: list[dict] | None = None,
+    preferred_date: date,
+    preferred_time: time | None = None,
+    consent_to_share: bool,
+) -> TransferRequest:
+    """File a request for `requester` (the actor themself, or a resident whose
+    consent the acting centre staff holds)."""
+    if not _may_file_for(actor, requester):
+        raise PermissionDenied(_("You may not file a transfer for this resident."))
+    if not consent_to_share:
+        raise TransferError(_("The transfer cannot be requested without consent to share the information."))
+    if not route.is_active:
+        raise TransferError(_("This route is not open for requests."))
+    if reverse_direction and route.direction != Route.Direction.BOTH:
+        raise TransferError(_("This route runs in one direction only."))
+    kind = TransferRequest.PatientKind(patient_kind)
+    if kind == TransferRequest.PatientKind.SELF:
+        patient_user = requester
+    if kind in (TransferRequest.PatientKind.SELF, TransferRequest.PatientKind.RESIDENT):
+        if patient_user is None:
+            raise TransferError(_("Choose the patient's account."))
+        profile = getattr(patient_user, "profile", None)
+        patient_name = patient_name or patient_user.display_name
+        patient_document = ""
+        masked = profile.masked_id_number if profile is not None else ""
+    else:
+        patient_user = None
+        if not patient_name.strip():
+            raise TransferError(_("Enter the patient's name."))
+        masked = mask_identity_number(patient_document.strip().upper()) if patient_document.strip() else ""
+    sending, receiving = route.sending_hospital, route.receiving_hospital
+    if reverse_direction:
+        sending, receiving = receiving, sending
+    transfer = TransferRequest.objects.create(
+        requester=requester, filed_by=actor, patient_kind=kind, patient_user=patient_user,
+        patient_name=patient_name.strip(), patient_document_masked=masked, route=route,
+        sending_hospital=sending, receiving_hospital=receiving, border_point=route.border_point,
+        clinical_summary=clinical_summary, mobility_needs=mobility_needs, equipment_needs=equipment_needs,
+        preferred_date=preferred_date, preferred_time=preferred_time, consent_to_share=True,
+        fee_quoted_rmb=route.fee_rmb,
+    )
+    Escort.objects.bulk_create(
+        [Escort(transfer=transfer, kind=row["kind"], name=row["name"], relationship=row.get("relationship", ""))
+         for row in escorts or [] if row.get("name")]
+    )
+    TransferEvent.objects.create(
+        transfer=transfer, from_state="", to_state=State.SUBMITTED, actor=actor, role=Role.REQUESTER, note=""
+    )
+    _notify_parties(transfer=transfer, from_state="", to_state=State.SUBMITTED, note="")
+    return transfer
+
+
+# --- Moves ------------------------------------------------------------------
+
+
+def _refuse_message(transfer: TransferRequest, target: str) -> str:
+    return _("A transfer that is “%(current)s” cannot become “%(target)s”.") % {
+        "current": State(transfer.state).label, "target": State(target).label,
+    }
+
+
+def _refusal_for_role(role: str) -> str:
+    return {
+        Role.REQUESTER: _("Only the requester, or centre staff acting for them, may make this change."),
+        Role.SENDING: _("Only the sending hospital may make this change."),
+        Role.RECEIVING: _("Only the receiving hospital may make this change."),
+    }[role]
+
+
+def _move(*, actor, transfer: TransferRequest, target: State, note: str = "", updates: dict | None = None) -> TransferRequest:
+    source = State(transfer.state)
+    move: Move | None = MOVES.get((source, target))
+    if move is None:
+        raise TransferError(_refuse_message(transfer, target))
+    if move.role not in roles_of(actor, transfer):
+        raise PermissionDenied(_refusal_for_role(move.role))
+    if move.needs_reason and not note.strip():
+        raise TransferError(_("Please give a reason."))
+    with transaction.atomic():
+        changed = TransferRequest.objects.filter(pk=transfer.pk, state=source).update(
+            state=target, updated_at=timezone.now(), **(updates or {})
+        )
+        if changed != 1:
+            transfer.refresh_from_db(fields=["state"])
+            raise TransferError(
+                _("This transfer was changed by someone else in the meantime; it is now “%(current)s”.")
+                % {"current": State(transfer.state).label}
+            )
+        TransferEvent.objects.create(
+            transfer=transfer, from_state=source, to_state=target, actor=actor, role=move.role, note=note.strip()
+        )
+        transfer.refresh_from_db()
+        _notify_parties(transfer=transfer, from_state=source, to_state=target, note=note.strip())
+    return transfer
+
+
+def transfer_review(*, actor, transfer: TransferRequest, note: str = "") -> TransferRequest:
+    return _move(actor=actor, transfer=transfer, target=State.CLINICALLY_REVIEWED, note=note)
+
+
+def transfer_accept(*, actor, transfer: TransferRequest, note: str = "") -> TransferRequest:
+    return _move(actor=actor, transfer=transfer, target=State.ACCEPTED, note=note)
+
+
+def transfer_decline(*, actor, transfer: TransferRequest, note: str) -> TransferRequest:
+    return _move(actor=actor, transfer=transfer, target=State.DECLINED, note=note)
+
+
+def transfer_preregister(
+    *,
+    actor,
+    transfer: TransferRequest,
+    vehicle_plate_hk_macao: str,
+    vehicle_plate_mainland: str,
+    crew: str,
+    documents_checked: bool,
+    crossing_border_point,
+    crossing_at: datetime,
+    note: str = "",
+) -> TransferRequest:
+    if not (vehicle_plate_hk_macao.strip() and vehicle_plate_mainland.strip()):
+        raise TransferError(_("Enter both plates of the dual-plate ambulance."))
+    if not crew.strip():
+        raise TransferError(_("Enter the crew on board."))
+    if not documents_checked:
+        raise TransferError(_("Check the patient's travel documents before pre-registering the crossing."))
+    if crossing_border_point is None or crossing_at is None:
+        raise TransferError(_("Enter the border control point and the crossing time."))
+    return _move(
+        actor=actor, transfer=transfer, target=State.CROSSING_PREREGISTERED, note=note,
+        updates={
+            "vehicle_plate_hk_macao": vehicle_plate_hk_macao.strip().upper(),
+            "vehicle_plate_mainland": vehicle_plate_mainland.strip().upper(),
+            "crew": crew.strip(), "documents_checked": True,
+            "crossing_border_point": crossing_border_point, "crossing_at": crossing_at,
+        },
+    )
+
+
+def transfer_schedule(*, actor, transfer: TransferRequest, note: str = "") -> TransferRequest:
+    return _move(actor=actor, transfer=transfer, target=State.SCHEDULED, note=note)
+
+
+def transfer_depart(*, actor, transfer: TransferRequest, note: str = "") -> TransferRequest:
+    return _move(actor=actor, transfer=transfer, target=State.IN_TRANSIT, note=note)
+
+
+def transfer_hand_over(*, actor, transfer: TransferRequest, note: str = "") -> TransferRequest:
+    return _move(actor=actor, transfer=transfer, target=State.HANDED_OVER, note=note)
+
+
+def transfer_cancel(*, actor, transfer: TransferRequest, note: str) -> TransferRequest:
+    return _move(actor=actor, transfer=transfer, target=State.CANCELLED, note=note)
+
+
+def transfer_move(*, actor, transfer: TransferRequest, target: str, note: str = "", **details) -> TransferRequest:
+    """Dispatch a requested move (from a page or the API) to its service via the table."""
+    try:
+        target_state = State(target)
+    except ValueError:
+        raise TransferError(_("Unknown state.")) from None
+    move = MOVES.get((State(transfer.state), target_state))
+    if move is None:
+        raise TransferError(_refuse_message(transfer, target_state))
+    service = globals()[move.service]
+    if move.needs_crossing:
+        return service(actor=actor, transfer=transfer, note=note, **details)
+    return service(actor=actor, transfer=transfer, note=note)
+
+
+def _notify_parties(*, transfer: TransferRequest, from_state: str, to_state: str, note: str) -> None:
+    context = {
+        "transfer_id": transfer.pk, "reference": transfer.reference, "from_state": from_state,
+        "to_state": to_state, "note": note,
+    }
+    if to_state == State.CROSSING_PREREGISTERED and transfer.crossing_at:
+        context["crossing_at"] = timezone.localtime(transfer.crossing_at).strftime("%Y-%m-%d %H:%M")
+    for person in parties_of(transfer):
+        with translation.override(person.language):
+            link = reverse("transfers:detail", kwargs={"pk": transfer.pk})
+        notify(recipient=person, event=EVENT, context=context, link=link, group_key=f"transfer:{transfer.pk}")
+
+
+# --- Followers ----------------------------------------------------------------
+
+
+@transaction.atomic
+def follower_add(*, actor, transfer: TransferRequest, email: str) -> Follower:
+    if Role.REQUESTER not in roles_of(actor, transfer):
+        raise PermissionDenied(_("Only the requester may add followers."))
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        raise TransferError(_("No account uses this e-mail address. Ask your relative to sign up first."))
+    if user.pk in (transfer.requester_id, transfer.patient_user_id):
+        raise TransferError(_("This person already follows the transfer."))
+    follower, created = Follower.objects.get_or_create(transfer=transfer, user=user, defaults={"added_by": actor})
+    if not created:
+        raise TransferError(_("This person already follows the transfer."))
+    return follower
+
+
+@transaction.atomic
+def follower_remove(*, actor, transfer: TransferRequest, follower_id: int) -> None:
+    if Role.REQUESTER not in roles_of(actor, transfer):
+        raise PermissionDenied(_("Only the requester may remove followers."))
+    Follower.objects.filter(transfer=transfer, pk=follower_id).delete()
+
+
+# --- Attachments --------------------------------------------------------------
+
+ATTACHMENT_FOLDER = "transfers"
+
+
+def attachment_path(attachment: Attachment) -> Path:
+    return private_files.private_path(ATTACHMENT_FOLDER, attachment.stored_name)
+
+
+def attachment_add(*, actor, transfer: TransferRequest, upload) -> Attachment:
+    if not roles_of(actor, transfer):
+        raise PermissionDenied(_("You may not add documents to this transfer."))
+    if transfer.state in FINAL_STATES:
+        raise TransferError(_("This transfer is closed; no more documents can be added."))
+    limit = settings.TRANSFER_ATTACHMENT_MAX_BYTES
+    if upload.size > limit:
+        raise TransferError(
+            _("The file is too large: the limit is %(size)s MB.") % {"size": limit // (1024 * 1024)}
+        )
+    if upload.size == 0:
+        raise TransferError(_("The file is empty."))
+    kind = private_files.sniff_upload(upload)
+    if kind is None:
+        raise TransferError(_("Only PDF, JPEG and PNG files are accepted."))
+    stored_name, path = private_files.write_private(upload, folder=ATTACHMENT_FOLDER, kind=kind)
+    try:
+        with transaction.atomic():
+            return Attachment.objects.create(
+                transfer=transfer, uploaded_by=actor, original_name=Path(upload.name).name[:200],
+                stored_name=stored_name, content_type=kind.content_type, size=upload.size,
+            )
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+
+
+# --- API idempotency ----------------------------------------------------------
+
+
+def idempotent_transfer(*, user, key: str) -> TransferRequest | None:
+    found = IdempotencyKey.objects.filter(user=user, key=key).select_related("transfer").first()
+    return found.transfer if found else None
+
+
+def idempotency_remember(*, user, key: str, transfer: TransferRequest) -> TransferRequest:
+    """Store the key with the transfer just created (inside the creating transaction).
+    If a concurrent request with the same key won, raise IntegrityError so the
+    caller's transaction rolls back and it returns the winner's transfer."""
+    with transaction.atomic():
+        IdempotencyKey.objects.create(user=user, key=key, transfer=transfer)
+    return transfer

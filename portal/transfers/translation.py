@@ -1,0 +1,8 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import Route
+
+
+@register(Route)
+class RouteTranslation(TranslationOptions):
+    fields = ("notes",)

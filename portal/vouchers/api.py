@@ -1,0 +1,112 @@
+"""API: the signed-in resident's own account and ledger, and claim confirmation."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors, services
+from .models import Claim, LedgerEntry
+
+
+class LedgerEntrySerializer(serializers.ModelSerializer):
+    service_point = serializers.CharField(source="hospital.name", default=None, allow_null=True)
+    department = serializers.CharField(source="department.display_name", default=None, allow_null=True)
+    hkd_per_rmb = serializers.DecimalField(source="exchange_rate.hkd_per_rmb", max_digits=8, decimal_places=5,
+                                           default=None, allow_null=True)
+
+    class Meta:
+        model = LedgerEntry
+        fields = ["sequence", "kind", "amount_hkd", "balance_after", "allotment_year", "service_point",
+                  "department", "service_date", "visit_reference", "amount_rmb", "hkd_per_rmb", "note", "created_at"]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    service_point = serializers.CharField(source="hospital.name")
+    department = serializers.CharField(source="department.display_name")
+    hkd_per_rmb = serializers.DecimalField(source="exchange_rate.hkd_per_rmb", max_digits=8, decimal_places=5)
+
+    class Meta:
+        model = Claim
+        fields = ["id", "status", "service_point", "department", "service_date", "visit_reference", "amount_rmb",
+                  "hkd_per_rmb", "fee_hkd", "voucher_amount", "expires_at", "confirmed_at"]
+
+
+class LedgerPage(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = LedgerEntrySerializer(many=True)
+
+
+@extend_schema_serializer(many=False)
+class AccountOut(serializers.Serializer):
+    eligible = serializers.BooleanField()
+    ineligible_reason = serializers.CharField(allow_null=True, allow_blank=True)
+    balance_hkd = serializers.IntegerField()
+    cap_hkd = serializers.IntegerField()
+    this_year_allotment_hkd = serializers.IntegerField(allow_null=True)
+    pending_claims = ClaimSerializer(many=True)
+    ledger = LedgerPage()
+
+
+@extend_schema(responses=AccountOut)
+class AccountView(generics.ListAPIView):
+    """GET /api/v1/vouchers/: eligibility, balance and the ledger (newest first, paginated)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = LedgerEntrySerializer
+
+    def get_queryset(self):
+        account = selectors.account_of(self.request.user)
+        if account is None:
+            return LedgerEntry.objects.none()
+        return selectors.ledger_entries(account)
+
+    def list(self, request, *args, **kwargs):
+        today = timezone.localdate()
+        check = selectors.eligibility_for(request.user, today)
+        account = services.account_open(user=request.user, today=today) if check.eligible else None
+        response = super().list(request, *args, **kwargs)
+        allotment = selectors.allotment_of(account, today.year)
+        response.data = {
+            "eligible": check.eligible,
+            "ineligible_reason": check.message,
+            "balance_hkd": selectors.balance_of(account),
+            "cap_hkd": settings.VOUCHER_ACCUMULATION_CAP_HKD,
+            "this_year_allotment_hkd": allotment.amount_hkd if allotment else None,
+            "pending_claims": ClaimSerializer(selectors.pending_claims_for(request.user), many=True).data,
+            "ledger": response.data,
+        }
+        return response
+
+
+class ConfirmInput(serializers.Serializer):
+    code = serializers.CharField(required=False, max_length=6)
+
+
+class ClaimConfirmView(APIView):
+    """POST /api/v1/vouchers/claims/<id>/confirm/: the owner confirms (code
+    optional), or an admin of the claim's service point with the resident's code."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(request=ConfirmInput, responses=ClaimSerializer)
+    def post(self, request, claim_id: int):
+        user = request.user
+        claim = Claim.objects.filter(pk=claim_id).select_related("account").first()
+        if claim is None or not (claim.account.user_id == user.pk
+                                 or selectors.claims_at_service_points(user).filter(pk=claim_id).exists()):
+            raise Http404
+        data = ConfirmInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            claim = services.claim_confirm(actor=user, claim_id=claim.pk, code=data.validated_data.get("code"))
+        except ValidationError as error:
+            return Response({"detail": " ".join(error.messages), "code": error.code}, status=status.HTTP_400_BAD_REQUEST)
+        claim = Claim.objects.select_related("hospital", "department__specialty", "exchange_rate").get(pk=claim.pk)
+        return Response(ClaimSerializer(claim).data)

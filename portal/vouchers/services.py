@@ -1,0 +1,374 @@
+"""Writes for vouchers. Every change to a balance goes through `_append`, which
+runs under a row lock on the voucher account (see models.py for the guard).
+
+Lock order, everywhere: the account row first, then the claim row. Nothing
+else is locked, so two services can never wait on each other in a cycle.
+"""
+
+import secrets
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+
+from portal.hospitals.selectors import user_manages_hospital
+from portal.notifications.services import notify
+
+from . import rules
+from .models import Claim, ExchangeRate, LedgerEntry, VoucherAccount
+
+CODE_SALT = "portal.vouchers.claim-code"
+
+
+class InsufficientBalance(ValidationError):
+    pass
+
+
+# --- The ledger ----------------------------------------------------------------
+
+
+def _latest(account: VoucherAccount) -> LedgerEntry | None:
+    return account.entries.order_by("-sequence").only("sequence", "balance_after").first()
+
+
+def _lock(account_id: int) -> VoucherAccount:
+    return VoucherAccount.objects.select_for_update().get(pk=account_id)
+
+
+def _append(*, account: VoucherAccount, kind: str, amount: int, **fields) -> LedgerEntry:
+    """Append one entry. The caller holds the account's row lock (`_lock`)."""
+    latest = _latest(account)
+    balance = latest.balance_after if latest else 0
+    sequence = latest.sequence + 1 if latest else 1
+    if balance + amount < 0:
+        raise InsufficientBalance(
+            _("Not enough vouchers: this claim needs HK$%(needed)s and the balance is HK$%(balance)s. Nothing was deducted.")
+            % {"needed": _d(-amount), "balance": _d(balance)},
+            code="insufficient_balance",
+        )
+    return LedgerEntry.objects.create(
+        account=account, sequence=sequence, kind=kind, amount_hkd=amount, balance_after=balance + amount, **fields
+    )
+
+
+def _d(amount: int) -> str:
+    """Whole dollars for messages: 1,892."""
+    return f"{amount:,}"
+
+
+def _link(user) -> str:
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        return reverse("vouchers:index")
+
+
+def _place_names(user, claim: Claim) -> dict:
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        return {"service_point": str(claim.hospital.name), "department": str(claim.department.display_name)}
+
+
+# --- Accounts and allotments -------------------------------------------------------
+
+
+def account_open(*, user, today: date | None = None) -> VoucherAccount | None:
+    """Open the account of an eligible resident (idempotent) and credit this
+    year's allotment if it has not been credited yet. None if not eligible."""
+    today = today or timezone.localdate()
+    if not rules.eligibility(getattr(user, "profile", None), today).eligible:
+        return None
+    account = VoucherAccount.objects.filter(user=user).first()
+    if account is None:
+        try:
+            with transaction.atomic():
+                account = VoucherAccount.objects.create(user=user)
+        except IntegrityError:  # opened by a concurrent request
+            account = VoucherAccount.objects.get(user=user)
+    # Unlocked fast path for page views; allotment_grant re-checks under the lock.
+    if not account.entries.filter(kind=LedgerEntry.Kind.ALLOTMENT, allotment_year=today.year).exists():
+        allotment_grant(account=account, year=today.year)
+    return account
+
+
+def allotment_grant(*, account: VoucherAccount, year: int, actor=None) -> LedgerEntry | None:
+    """Credit the year's allotment once: min(annual, cap - balance). Returns
+    None if the year was already credited (idempotent)."""
+    with transaction.atomic():
+        account = _lock(account.pk)
+        if account.entries.filter(kind=LedgerEntry.Kind.ALLOTMENT, allotment_year=year).exists():
+            return None
+        latest = _latest(account)
+        credit = rules.allotment_credit(latest.balance_after if latest else 0)
+        entry = _append(account=account, kind=LedgerEntry.Kind.ALLOTMENT, amount=credit, allotment_year=year,
+                        recorded_by=actor)
+        user = account.user
+        notify(recipient=user, event="vouchers_allotment", link=_link(user),
+               context={"year": year, "amount": _d(credit) if credit else "", "balance": _d(entry.balance_after),
+                        "cap": _d(settings.VOUCHER_ACCUMULATION_CAP_HKD),
+                        "annual": _d(settings.VOUCHER_ANNUAL_AMOUNT_HKD)})
+    return entry
+
+
+def allotments_run(*, year: int | None = None) -> int:
+    """The yearly allotment for every eligible resident (the beat task). Safe to
+    run any number of times: each (account, year) is credited once. Returns how
+    many allotments were written."""
+    from portal.accounts.models import Profile
+
+    year = year or timezone.localdate().year
+    eligible = Profile.objects.filter(
+        id_document_type=Profile.DocumentType.HKID, date_of_birth__year__lte=year - settings.VOUCHER_ELIGIBLE_AGE,
+    ).exclude(id_document_number="").exclude(
+        user__voucher_account__entries__allotment_year=year,
+    ).select_related("user")
+    written = 0
+    for profile in eligible.iterator():
+        account, _created = VoucherAccount.objects.get_or_create(user=profile.user)
+        if allotment_grant(account=account, year=year) is not None:
+            written += 1
+    return written
+
+
+def adjustment_record(*, actor, account: VoucherAccount, amount: int, note: str) -> LedgerEntry:
+    """A correction by a superuser (e.g. a balance migrated from the scheme)."""
+    if not actor.is_superuser:
+        raise PermissionError("Only superusers adjust voucher balances.")
+    if amount == 0 or not note.strip():
+        raise ValidationError(_("An adjustment needs a non-zero amount and a note."))
+    with transaction.atomic():
+        return _append(account=_lock(account.pk), kind=LedgerEntry.Kind.ADJUSTMENT, amount=amount,
+                       note=note.strip(), recorded_by=actor)
+
+
+# --- Exchange rates ------------------------------------------------------------------
+
+
+def rate_for(service_date: date) -> ExchangeRate:
+    rate = ExchangeRate.objects.filter(month=service_date.replace(day=1)).first()
+    if rate is None:
+        raise ValidationError(
+            _("There is no conversion rate for %(month)s yet. Ask a portal administrator to add it.")
+            % {"month": service_date.strftime("%Y-%m")},
+            code="no_rate",
+        )
+    return rate
+
+
+# --- Claims --------------------------------------------------------------------------
+
+
+def _hash_code(claim: Claim, code: str) -> str:
+    return salted_hmac(CODE_SALT, f"{claim.public_id}:{code.strip()}", algorithm="sha256").hexdigest()
+
+
+def _appointment_for_claim(resident, department, service_date: date, reference: str):
+    """The portal appointment a claim pays for, when the reference the cashier
+    typed is one: it must be at this department on the service date, attended,
+    and not already paid with vouchers. Any other reference (a hospital's own
+    visit number, a walk-in) is kept as text only."""
+    if not reference:
+        return None
+    from portal.appointments.models import Appointment
+
+    appointment = (
+        Appointment.objects.filter(reference__iexact=reference, resident=resident, slot__department=department)
+        .select_related("slot").first()
+    )
+    if appointment is None:
+        return None
+    if timezone.localtime(appointment.starts_at).date() != service_date:
+        raise ValidationError(_("The service date is not the date of that appointment."), code="appointment_date")
+    if appointment.status != Appointment.Status.ATTENDED:
+        raise ValidationError(
+            _("Mark the appointment as attended before recording a voucher claim for it."), code="appointment_not_attended")
+    if Claim.objects.filter(appointment=appointment, status__in=[Claim.Status.PENDING, Claim.Status.CONFIRMED]).exists():
+        raise ValidationError(_("A voucher claim for this appointment already exists."), code="appointment_claimed")
+    return appointment
+
+
+def claim_record(*, actor, resident, department, service_date: date, amount_rmb: Decimal,
+                 visit_reference: str = "", now: datetime | None = None) -> tuple[Claim, str]:
+    """A service point records a claim for an attended outpatient visit. Nothing
+    is debited: the resident confirms first. Returns the claim and the one-time
+    code (sent to the resident; only its hash is stored)."""
+    now = now or timezone.now()
+    hospital = department.hospital
+    if not user_manages_hospital(actor, hospital.pk):
+        raise PermissionError("Not an admin of this service point.")
+    if not hospital.is_voucher_point:
+        raise ValidationError(_("This hospital is not a voucher service point."), code="not_service_point")
+    if not department.accepts_vouchers:
+        raise ValidationError(_("This department is not designated for voucher use."), code="department")
+    if service_date > timezone.localdate(now):
+        raise ValidationError(_("The service date cannot be in the future: record a claim after the visit."), code="future")
+    if hospital.voucher_since and service_date < hospital.voucher_since:
+        raise ValidationError(_("The service point did not accept vouchers on that date."), code="before_since")
+    if not rules.eligibility(getattr(resident, "profile", None), service_date).eligible:
+        raise ValidationError(_("This person is not eligible for Elderly Health Care Vouchers on the service date."),
+                              code="not_eligible")
+    appointment = _appointment_for_claim(resident, department, service_date, visit_reference.strip())
+    rate = rate_for(service_date)
+    fee_hkd = rules.fee_in_hkd(amount_rmb, rate.hkd_per_rmb)
+    vouchers = rules.vouchers_for_fee(fee_hkd)
+    if vouchers < 1:
+        raise ValidationError(_("The fee is less than HK$1: vouchers cannot be used for it."), code="too_small")
+    account = account_open(user=resident, today=timezone.localdate(now))
+    if account is None:  # eligible on the service date, not today: cannot happen going forward in time
+        raise ValidationError(_("This person is not eligible for Elderly Health Care Vouchers."), code="not_eligible")
+    code = f"{secrets.randbelow(10**6):06d}"
+    with transaction.atomic():
+        claim = Claim(
+            account=account, hospital=hospital, department=department, service_date=service_date,
+            visit_reference=visit_reference.strip(), appointment=appointment, amount_rmb=amount_rmb,
+            exchange_rate=rate, fee_hkd=fee_hkd,
+            voucher_amount=vouchers, recorded_by=actor,
+            expires_at=now + timedelta(hours=settings.VOUCHER_CLAIM_CONFIRM_HOURS),
+        )
+        claim.code_hash = _hash_code(claim, code)
+        claim.save()
+        notify(recipient=resident, event="vouchers_claim_pending", link=_link(resident),
+               group_key=f"voucher-claim:{claim.pk}",
+               context={**_place_names(resident, claim), "amount": _d(vouchers), "amount_rmb": str(amount_rmb),
+                        "fee_hkd": str(fee_hkd), "rate": str(rate.hkd_per_rmb), "code": code,
+                        "service_date": service_date.isoformat(),
+                        "hours": settings.VOUCHER_CLAIM_CONFIRM_HOURS})
+    return claim, code
+
+
+def claim_confirm(*, actor, claim_id: int, code: str | None = None, now: datetime | None = None) -> Claim:
+    """Confirm a pending claim and debit the vouchers, under the account's lock.
+
+    The owner confirms in the portal (no code needed; a code, if given, is
+    checked). An admin of the claim's service point may confirm only with the
+    one-time code the resident received. Wrong codes are counted, and after
+    VOUCHER_CODE_MAX_ATTEMPTS the code no longer works (the resident can still
+    confirm in the portal)."""
+    now = now or timezone.now()
+    wrong_code = False
+    with transaction.atomic():
+        account_id = Claim.objects.values_list("account_id", flat=True).get(pk=claim_id)
+        account = _lock(account_id)
+        claim = Claim.objects.select_for_update().select_related("hospital", "department").get(pk=claim_id)
+        is_owner = account.user_id == actor.pk
+        if not is_owner and not user_manages_hospital(actor, claim.hospital_id):
+            raise PermissionError("Not the owner or an admin of this service point.")
+        if claim.status != Claim.Status.PENDING:
+            raise ValidationError(_("This claim is no longer waiting for confirmation."), code="not_pending")
+        if claim.expires_at <= now:
+            raise ValidationError(_("This claim has expired. Ask the service point to record it again."), code="expired")
+        if code is not None or not is_owner:
+            if claim.code_attempts >= settings.VOUCHER_CODE_MAX_ATTEMPTS:
+                raise ValidationError(
+                    _("Too many wrong codes. The resident can still confirm this claim in the portal."),
+                    code="too_many_attempts")
+            if not code or not constant_time_compare(_hash_code(claim, code), claim.code_hash):
+                claim.code_attempts += 1
+                claim.save(update_fields=["code_attempts"])
+                wrong_code = True
+        if not wrong_code:
+            entry_fields = {"claim": claim, "hospital": claim.hospital, "department": claim.department,
+                            "service_date": claim.service_date, "visit_reference": claim.visit_reference,
+                            "amount_rmb": claim.amount_rmb, "exchange_rate_id": claim.exchange_rate_id,
+                            "recorded_by": claim.recorded_by}
+            entry = _append(account=account, kind=LedgerEntry.Kind.CLAIM, amount=-claim.voucher_amount, **entry_fields)
+            claim.status = Claim.Status.CONFIRMED
+            claim.confirmed_at = now
+            claim.confirmed_by = actor
+            claim.confirmed_via = Claim.ConfirmedVia.CODE if code is not None else Claim.ConfirmedVia.PORTAL
+            claim.save(update_fields=["status", "confirmed_at", "confirmed_by", "confirmed_via"])
+            owner = account.user
+            notify(recipient=owner, event="vouchers_claim_debited", link=_link(owner),
+                   group_key=f"voucher-claim:{claim.pk}",
+                   context={**_place_names(owner, claim), "amount": _d(claim.voucher_amount),
+                            "balance": _d(entry.balance_after), "service_date": claim.service_date.isoformat()})
+    if wrong_code:  # the attempt was counted and committed above
+        left = max(0, settings.VOUCHER_CODE_MAX_ATTEMPTS - claim.code_attempts)
+        raise ValidationError(
+            _("That code is not right. Attempts left: %(left)s.") % {"left": left}, code="wrong_code")
+    return claim
+
+
+def claim_reject(*, actor, claim_id: int, now: datetime | None = None) -> Claim:
+    """The resident declines a claim they do not recognise. Nothing is debited."""
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().select_related("account").get(pk=claim_id)
+        if claim.account.user_id != actor.pk:
+            raise PermissionError("Only the resident may decline a claim.")
+        if claim.status != Claim.Status.PENDING:
+            raise ValidationError(_("This claim is no longer waiting for confirmation."), code="not_pending")
+        claim.status = Claim.Status.REJECTED
+        claim.closed_at = now or timezone.now()
+        claim.closed_by = actor
+        claim.save(update_fields=["status", "closed_at", "closed_by"])
+    return claim
+
+
+def void_deadline(claim: Claim) -> date | None:
+    """Void rule: the service point that recorded a confirmed claim may void it
+    until the end of the VOUCHER_VOID_WINDOW_DAYS-th day after it was confirmed
+    (Hong Kong time). A pending claim may be voided at any time."""
+    if claim.confirmed_at is None:
+        return None
+    return timezone.localdate(claim.confirmed_at) + timedelta(days=settings.VOUCHER_VOID_WINDOW_DAYS)
+
+
+def claim_void(*, actor, claim_id: int, reason: str, now: datetime | None = None) -> Claim:
+    """The service point voids its claim; a confirmed claim's vouchers are
+    credited back with a `void` ledger entry."""
+    now = now or timezone.now()
+    if not reason.strip():
+        raise ValidationError(_("Give a reason for voiding the claim."), code="reason")
+    with transaction.atomic():
+        account_id = Claim.objects.values_list("account_id", flat=True).get(pk=claim_id)
+        account = _lock(account_id)
+        claim = Claim.objects.select_for_update().select_related("hospital", "department").get(pk=claim_id)
+        if not user_manages_hospital(actor, claim.hospital_id):
+            raise PermissionError("Not an admin of this service point.")
+        if claim.status not in (Claim.Status.PENDING, Claim.Status.CONFIRMED):
+            raise ValidationError(_("Only a pending or confirmed claim can be voided."), code="not_voidable")
+        if claim.status == Claim.Status.CONFIRMED:
+            if timezone.localdate(now) > void_deadline(claim):
+                raise ValidationError(
+                    _("This claim can no longer be voided: the limit is %(days)s days after confirmation.")
+                    % {"days": settings.VOUCHER_VOID_WINDOW_DAYS}, code="too_late")
+            entry = _append(account=account, kind=LedgerEntry.Kind.VOID, amount=claim.voucher_amount, claim=claim,
+                            hospital=claim.hospital, department=claim.department, service_date=claim.service_date,
+                            visit_reference=claim.visit_reference, amount_rmb=claim.amount_rmb,
+                            exchange_rate_id=claim.exchange_rate_id, note=reason.strip()[:200], recorded_by=actor)
+            owner = account.user
+            notify(recipient=owner, event="vouchers_claim_voided", link=_link(owner),
+                   group_key=f"voucher-claim:{claim.pk}",
+                   context={**_place_names(owner, claim), "amount": _d(claim.voucher_amount),
+                            "balance": _d(entry.balance_after), "service_date": claim.service_date.isoformat()})
+        claim.status = Claim.Status.VOIDED
+        claim.closed_at = now
+        claim.closed_by = actor
+        claim.void_reason = reason.strip()[:200]
+        claim.save(update_fields=["status", "closed_at", "closed_by", "void_reason"])
+    return claim
+
+
+def claims_expire(*, now: datetime | None = None) -> int:
+    """Expire pending claims past their deadline (the beat task). Each claim is
+    claimed with a conditional update, so two sweeps never notify twice."""
+    now = now or timezone.now()
+    expired = 0
+    due = Claim.objects.filter(status=Claim.Status.PENDING, expires_at__lte=now).values_list("pk", flat=True)
+    for claim_id in list(due):
+        with transaction.atomic():
+            won = Claim.objects.filter(pk=claim_id, status=Claim.Status.PENDING, expires_at__lte=now).update(
+                status=Claim.Status.EXPIRED, closed_at=now)
+            if not won:
+                continue
+            claim = Claim.objects.select_related("account__user", "hospital", "department__specialty").get(pk=claim_id)
+            owner = claim.account.user
+            notify(recipient=owner, event="vouchers_claim_expired", link=_link(owner),
+                   group_key=f"voucher-claim:{claim.pk}",
+                   context={**_place_names(owner, claim), "amount": _d(claim.voucher_amount),
+                            "service_date": claim.service_date.isoformat()})
+            expired += 1
+    return expired

@@ -1,0 +1,305 @@
+from datetime import date, time, timedelta
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from portal.appointments import services
+from portal.appointments.models import (
+    Appointment,
+    AppointmentEvent,
+    BookingSettings,
+    Closure,
+    SessionTemplate,
+    Slot,
+    WaitlistEntry,
+)
+from portal.notifications.models import Notification
+from tests import factories
+
+
+def test_booking_records_actor_event_and_notification(book, booker, slot):
+    appointment = book(slot, pay_with_vouchers=True)
+    assert appointment.status == "booked" and appointment.seat == 1 and len(appointment.reference) == 8
+    assert appointment.booked_by == booker
+    event = appointment.events.get()
+    assert (event.action, event.actor, event.on_behalf) == ("booked", booker, False)
+    assert Notification.objects.filter(recipient=booker, event="appointment_booked").count() == 1
+
+
+def test_last_place_then_taken_with_alternatives(book, make_slot, new_resident):
+    full = make_slot(capacity=1)
+    later = make_slot(capacity=2, starts_at=full.starts_at + timedelta(hours=1))
+    book(full)
+    other = new_resident()
+    with pytest.raises(services.SlotTaken) as caught:
+        book(full, resident=other)
+    assert [slot.pk for slot in caught.value.alternatives] == [later.pk]
+    assert "just taken" in str(caught.value.message)
+
+
+def test_one_resident_cannot_hold_two_bookings_at_the_same_time(book, department, slot, other_department):
+    book(slot)
+    same_time = factories.DepartmentFactory(hospital=department.hospital, specialty=factories.SpecialtyFactory(code="eye"))
+    other = Slot.objects.create(department=same_time, starts_at=slot.starts_at, ends_at=slot.ends_at, capacity=3)
+    with pytest.raises(services.AlreadyBookedAtThatTime):
+        book(other)
+    with pytest.raises(services.AlreadyBookedAtThatTime):
+        book(slot)
+
+
+def test_database_refuses_a_second_active_booking_at_the_same_time(book, booker, slot):
+    first = book(slot)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Appointment.objects.create(reference="DUPLICATE", resident=booker, slot=slot, starts_at=slot.starts_at, seat=2,
+                                   seat_limit=3, reason="x", id_document="travel_permit", booked_by=booker)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Appointment.objects.filter(pk=first.pk).update(seat=4)  # beyond capacity
+
+
+def test_blocked_and_past_slots_cannot_be_booked(book, make_slot):
+    blocked = make_slot(is_blocked=True)
+    with pytest.raises(services.SlotUnavailable):
+        book(blocked)
+    past = make_slot(starts_at=timezone.now() - timedelta(hours=1))
+    with pytest.raises(services.SlotUnavailable):
+        book(past)
+
+
+def test_vouchers_only_where_point_and_department_allow(book, make_slot, department):
+    department.accepts_vouchers = False
+    department.save()
+    with pytest.raises(services.VouchersNotAccepted):
+        book(make_slot(), pay_with_vouchers=True)
+    assert not Appointment.objects.exists()
+
+
+def test_document_must_be_on_profile(book, slot):
+    with pytest.raises(services.DocumentNotOnProfile):
+        book(slot, id_document="hkid")
+
+
+def test_empty_reason_refused(book, slot):
+    with pytest.raises(services.BookingError):
+        book(slot, reason="   ")
+
+
+# --- cut-off ------------------------------------------------------------------
+
+def test_cancel_and_reschedule_cutoff(book, booker, make_slot, hospital):
+    BookingSettings.objects.create(hospital=hospital, cancel_cutoff_hours=48, reschedule_cutoff_hours=12)
+    soon = make_slot(starts_at=timezone.now() + timedelta(hours=30))
+    later = make_slot(starts_at=timezone.now() + timedelta(days=5))
+    appointment = book(soon)
+    with pytest.raises(services.CutoffPassed):
+        services.appointment_cancel(actor=booker, resident=booker, reference=appointment.reference)
+    # 30 h ahead, 12 h cut-off: still changeable
+    services.appointment_reschedule(actor=booker, resident=booker, reference=appointment.reference, slot_id=later.pk)
+    appointment.refresh_from_db()
+    assert appointment.slot == later
+
+
+def test_default_cutoff_is_24_hours(book, booker, make_slot):
+    appointment = book(make_slot(starts_at=timezone.now() + timedelta(hours=23)))
+    with pytest.raises(services.CutoffPassed):
+        services.appointment_cancel(actor=booker, resident=booker, reference=appointment.reference)
+    with pytest.raises(services.CutoffPassed):
+        services.appointment_reschedule(actor=booker, resident=booker, reference=appointment.reference,
+                                        slot_id=make_slot().pk)
+
+
+def test_cancel_frees_the_place_at_once(book, booker, make_slot, new_resident):
+    slot = make_slot(capacity=1)
+    appointment = book(slot)
+    services.appointment_cancel(actor=booker, resident=booker, reference=appointment.reference)
+    appointment.refresh_from_db()
+    assert appointment.status == "cancelled" and appointment.cancelled_at
+    assert book(slot, resident=new_resident()).seat == 1
+    with pytest.raises(services.NotActive):
+        services.appointment_cancel(actor=booker, resident=booker, reference=appointment.reference)
+
+
+def test_reschedule_to_another_department_refused(book, booker, slot, other_department):
+    appointment = book(slot)
+    elsewhere = Slot.objects.create(department=other_department, starts_at=slot.starts_at + timedelta(hours=2),
+                                    ends_at=slot.ends_at + timedelta(hours=2), capacity=3)
+    with pytest.raises(services.SlotUnavailable):
+        services.appointment_reschedule(actor=booker, resident=booker, reference=appointment.reference, slot_id=elsewhere.pk)
+
+
+# --- reminders ----------------------------------------------------------------
+
+def test_reminders_24h_and_2h_then_cancelled(book, booker, slot):
+    appointment = book(slot)
+    reminders = Notification.objects.filter(group_key=f"appointment:{appointment.pk}", event="appointment_reminder")
+    assert sorted(n.send_after for n in reminders) == [slot.starts_at - timedelta(hours=24), slot.starts_at - timedelta(hours=2)]
+    services.appointment_cancel(actor=booker, resident=booker, reference=appointment.reference)
+    assert reminders.filter(cancelled_at__isnull=True).count() == 0
+    assert Notification.objects.filter(event="appointment_cancelled", recipient=booker).count() == 1
+
+
+def test_reschedule_replaces_reminders(book, booker, make_slot):
+    first, second = make_slot(), make_slot()
+    appointment = book(first)
+    services.appointment_reschedule(actor=booker, resident=booker, reference=appointment.reference, slot_id=second.pk)
+    live = Notification.objects.filter(group_key=f"appointment:{appointment.pk}", cancelled_at__isnull=True)
+    assert sorted(n.send_after for n in live) == [second.starts_at - timedelta(hours=24), second.starts_at - timedelta(hours=2)]
+    assert Notification.objects.filter(group_key=f"appointment:{appointment.pk}", cancelled_at__isnull=False).count() == 2
+    assert Notification.objects.filter(event="appointment_changed").count() == 1
+
+
+def test_no_reminder_in_the_past(book, make_slot):
+    appointment = book(make_slot(starts_at=timezone.now() + timedelta(hours=5)))
+    reminders = Notification.objects.filter(group_key=f"appointment:{appointment.pk}")
+    assert [n.send_after for n in reminders] == [appointment.starts_at - timedelta(hours=2)]
+
+
+# --- waiting list ---------------------------------------------------------------
+
+def test_waitlist_offer_hold_and_expiry(book, booker, make_slot, new_resident):
+    slot = make_slot(capacity=1)
+    appointment = book(slot)
+    first, second, outsider = new_resident(), new_resident(), new_resident()
+    day = timezone.localtime(slot.starts_at).date()
+    services.waitlist_join(actor=first, resident=first, department_id=slot.department_id, day=day)
+    services.waitlist_join(actor=second, resident=second, department_id=slot.department_id, day=day)
+
+    services.appointment_cancel(actor=booker, resident=booker, reference=appointment.reference)
+    offer = WaitlistEntry.objects.get(resident=first)
+    assert offer.status == "offered" and offer.offered_slot == slot
+    assert offer.offer_expires_at == pytest.approx(timezone.now() + timedelta(minutes=120), abs=timedelta(seconds=30))
+    assert Notification.objects.filter(recipient=first, event="waitlist_offer").count() == 1
+    # the place is held: nobody else can take it
+    with pytest.raises(services.SlotTaken):
+        book(slot, resident=outsider)
+
+    # the hold runs out: the next in line gets it
+    expired = services.waitlist_expire_offers(now=offer.offer_expires_at + timedelta(seconds=1))
+    assert expired == 1
+    offer.refresh_from_db()
+    assert offer.status == "expired"
+    assert WaitlistEntry.objects.get(resident=second).status == "offered"
+    assert book(slot, resident=second).status == "booked"
+    assert WaitlistEntry.objects.get(resident=second).status == "accepted"
+
+
+def test_offered_resident_books_the_held_place(book, booker, make_slot, new_resident):
+    slot = make_slot(capacity=1)
+    appointment = book(slot)
+    waiting = new_resident()
+    services.waitlist_join(actor=waiting, resident=waiting, department_id=slot.department_id,
+                           day=timezone.localtime(slot.starts_at).date())
+    services.appointment_cancel(actor=booker, resident=booker, reference=appointment.reference)
+    assert book(slot, resident=waiting).seat == 1
+
+
+def test_no_offer_without_waiting_list_and_place_free(book, booker, make_slot, new_resident):
+    slot = make_slot(capacity=1)
+    appointment = book(slot)
+    services.appointment_cancel(actor=booker, resident=booker, reference=appointment.reference)
+    assert not WaitlistEntry.objects.exists()
+    assert book(slot, resident=new_resident()).status == "booked"
+
+
+# --- on behalf ------------------------------------------------------------------
+
+def test_centre_staff_book_for_consenting_resident(book, booker, slot, centre, centre_staff):
+    factories.give_consent(booker, centre)
+    appointment = book(slot, actor=centre_staff)
+    assert appointment.booked_by == centre_staff and appointment.resident == booker
+    event = appointment.events.get()
+    assert event.actor == centre_staff and event.on_behalf
+    services.appointment_cancel(actor=centre_staff, resident=booker, reference=appointment.reference)
+    assert appointment.events.filter(action="cancelled", actor=centre_staff, on_behalf=True).exists()
+
+
+def test_staff_without_consent_cannot_act(book, booker, slot, centre, other_centre_staff, stranger):
+    factories.give_consent(booker, centre)
+    with pytest.raises(services.NotPermitted):
+        book(slot, actor=other_centre_staff)
+    with pytest.raises(services.NotPermitted):
+        book(slot, actor=stranger)
+    assert not Appointment.objects.exists()
+
+
+def test_strangers_cannot_cancel_or_reschedule(book, slot, make_slot, stranger):
+    appointment = book(slot)
+    with pytest.raises(services.NotPermitted):
+        services.appointment_cancel(actor=stranger, resident=stranger, reference=appointment.reference)
+    with pytest.raises(services.NotPermitted):
+        services.appointment_reschedule(actor=stranger, resident=stranger, reference=appointment.reference, slot_id=make_slot().pk)
+
+
+# --- hospital admins ------------------------------------------------------------
+
+def test_block_slot_cancels_and_notifies(book, booker, slot, hospital_admin, other_hospital_admin):
+    appointment = book(slot)
+    with pytest.raises(services.NotPermitted):
+        services.slot_block(actor=other_hospital_admin, slot_id=slot.pk)
+    assert services.slot_block(actor=hospital_admin, slot_id=slot.pk, reason="Doctor away") == 1
+    appointment.refresh_from_db()
+    assert appointment.status == "cancelled"
+    assert appointment.events.filter(action=AppointmentEvent.Action.SLOT_BLOCKED, actor=hospital_admin).exists()
+    assert Notification.objects.filter(recipient=booker, event="slot_blocked").count() == 1
+    assert not Notification.objects.filter(group_key=f"appointment:{appointment.pk}", cancelled_at__isnull=True).exists()
+
+
+def test_mark_attended_and_no_show(book, make_slot, hospital_admin, other_hospital_admin):
+    appointment = book(make_slot())
+    with pytest.raises(services.NotPermitted):
+        services.appointment_mark(actor=other_hospital_admin, appointment_id=appointment.pk, status="attended")
+    with pytest.raises(services.BookingError):
+        services.appointment_mark(actor=hospital_admin, appointment_id=appointment.pk, status="no_show")
+    services.appointment_mark(actor=hospital_admin, appointment_id=appointment.pk, status="attended")
+    appointment.refresh_from_db()
+    assert appointment.status == "attended"
+
+
+# --- slot generation --------------------------------------------------------------
+
+def test_generate_slots_is_idempotent_and_respects_closures(department, hospital):
+    today = date(2030, 1, 7)  # a Monday
+    SessionTemplate.objects.create(department=department, weekday=0, start_time=time(9), end_time=time(11),
+                                   slot_minutes=30, capacity=2, valid_from=today)
+    Closure.objects.create(hospital=hospital, start_date=date(2030, 1, 14), end_date=date(2030, 1, 14), reason="Holiday")
+    created = services.slots_generate(days=27, today=today)
+    # Mondays 7, 21, 28 January (14th closed), four 30-minute slots each
+    assert created == 12
+    assert services.slots_generate(days=27, today=today) == 0
+    assert Slot.objects.count() == 12
+    first = Slot.objects.order_by("starts_at").first()
+    assert timezone.localtime(first.starts_at).time() == time(9) and first.capacity == 2
+
+    Closure.objects.create(hospital=hospital, department=department, start_date=date(2030, 1, 21),
+                           end_date=date(2030, 1, 21), reason="Training")
+    services.slots_generate(days=27, today=today)
+    assert Slot.objects.filter(is_blocked=True).count() == 4
+
+
+def test_events_are_append_only(book, slot):
+    event = book(slot).events.get()
+    event.note = "changed"
+    with pytest.raises(ValueError, match="append-only"):
+        event.save()
+
+
+def test_another_resident_cannot_book_same_person_slot_twice_via_reschedule(book, booker, make_slot):
+    a, b = make_slot(), make_slot()
+    appointment = book(a)
+    with pytest.raises(services.BookingError):
+        services.appointment_reschedule(actor=booker, resident=booker, reference=appointment.reference, slot_id=a.pk)
+    services.appointment_reschedule(actor=booker, resident=booker, reference=appointment.reference, slot_id=b.pk)
+    appointment.refresh_from_db()
+    assert appointment.slot == b
+
+
+def test_beat_tasks_are_scheduled_and_run(settings, department):
+    from portal.appointments import tasks
+
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"portal.appointments.tasks.generate_slots", "portal.appointments.tasks.expire_waitlist_offers"} <= scheduled
+    SessionTemplate.objects.create(department=department, weekday=timezone.localdate().weekday(), start_time=time(9),
+                                   end_time=time(10), slot_minutes=30, capacity=1)
+    assert tasks.generate_slots.delay().get() >= 2
+    assert tasks.generate_slots.delay().get() == 0
+    assert tasks.expire_waitlist_offers.delay().get() == 0

@@ -1,0 +1,158 @@
+"""Language quality of a rendered page: no English left on Chinese pages, and no
+characters of the other script (Simplified on zh-hant, Traditional on zh-hans).
+
+Pure functions over text (unit-tested in tests/quality/), plus ``page_text(page)``
+and ``assert_language_quality(page, lang)`` for browser journeys.
+
+Script check, with OpenCC (the official binding):
+- On a zh-hant page a character is *Simplified-only* when OpenCC's t2s leaves it
+  alone (it is not a Traditional form) and, converting the whole text in context,
+  both s2t and s2hk turn it into something else. Requiring both spares characters
+  Hong Kong writes in the "simplified-looking" form (台 in 平台, 户, 着, 裏), and
+  converting in context spares words where the character is right in both scripts
+  (皇后, 面子, 只是).
+- On a zh-hans page a character is *Traditional-only* when s2t leaves it alone and
+  t2s, in context, changes it.
+Characters identical in both scripts (人, 醫/医 aside) never change and never count.
+
+English check: runs of Latin letters not touching digits, after removing e-mail
+addresses and web addresses, minus an allow-list of proper names and codes (GBA,
+HKID, the language name "English", channel names like WhatsApp) and any names the
+caller adds (hospital names in Latin script, a user's name).
+"""
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+import opencc
+
+# Proper names and codes that stay in Latin script on Chinese pages.
+ALLOWED_LATIN = frozenset({
+    "GBA", "HKID", "HK", "MO", "ID", "English", "WhatsApp", "WeChat", "SMS", "TOTP", "QR", "PDF", "API",
+    "HKD", "MOP", "RMB", "CNY", "am", "pm", "AM", "PM",
+    # File formats named on download links ("下載結單（CSV）", "（.ics）").
+    "CSV", "ics",
+})
+
+EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+URL_RE = re.compile(r"(?:https?://|www\.)\S+")
+LATIN_WORD_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z](?:[A-Za-z'’-]*[A-Za-z])?(?![A-Za-z0-9])")
+HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@lru_cache(maxsize=4)
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def _convert(config: str, text: str) -> str:
+    return _converter(config).convert(text)
+
+
+def english_words(text: str, allowed: Iterable[str] = ()) -> list[str]:
+    """Latin-script words in `text` that are not proper names or codes, in order of
+    first appearance."""
+    allow = ALLOWED_LATIN | set(allowed)
+    # Multi-word allowed names (e.g. a hospital's English name) are removed whole.
+    for name in sorted((a for a in allow if " " in a), key=len, reverse=True):
+        text = text.replace(name, " ")
+    text = URL_RE.sub(" ", EMAIL_RE.sub(" ", text))
+    found: list[str] = []
+    for word in LATIN_WORD_RE.findall(text):
+        if word in allow or word not in found and _is_code(word):
+            continue
+        if word not in found:
+            found.append(word)
+    return found
+
+
+def _is_code(word: str) -> bool:
+    # Single letters (A in "A 座", the "B" of a form's option) are not English prose.
+    return len(word) == 1
+
+
+def _aligned(config: str, text: str):
+    """Yield (original char, converted char) for each Han character, converting
+    line by line in context; a line whose length changes is converted char by char."""
+    for line in text.splitlines():
+        if not HAN_RE.search(line):
+            continue
+        converted = _convert(config, line)
+        if len(converted) != len(line):
+            converted = "".join(_convert(config, ch) for ch in line)
+        for original, new in zip(line, converted, strict=True):
+            if HAN_RE.match(original):
+                yield original, new
+
+
+# Forms Hong Kong writes every day that OpenCC's s2hk still converts: 床 (臨床, 病床;
+# OpenCC prefers 牀).
+HONG_KONG_FORMS = frozenset("床")
+
+
+def simplified_only_characters(text: str) -> list[str]:
+    """Characters on a Traditional Chinese page that only Simplified Chinese uses."""
+    found: list[str] = list(HONG_KONG_FORMS)
+    standard = _aligned("s2t.json", text)
+    hong_kong = _aligned("s2hk.json", text)
+    for (ch, as_t), (_same, as_hk) in zip(standard, hong_kong, strict=True):
+        if ch != as_t and ch != as_hk and _convert("t2s.json", ch) == ch and ch not in found:
+            found.append(ch)
+    return found[len(HONG_KONG_FORMS):]
+
+
+def traditional_only_characters(text: str) -> list[str]:
+    """Characters on a Simplified Chinese page that only Traditional Chinese uses."""
+    found: list[str] = []
+    for ch, as_s in _aligned("t2s.json", text):
+        if ch != as_s and _convert("s2t.json", ch) == ch and ch not in found:
+            found.append(ch)
+    return found
+
+
+def language_problems(text: str, lang: str, allowed: Iterable[str] = ()) -> dict[str, list[str]]:
+    """Everything wrong with `text` for a page in `lang` (en, zh-hant, zh-hans)."""
+    problems: dict[str, list[str]] = {}
+    if lang == "en":
+        return problems
+    if english := english_words(text, allowed):
+        problems["English words"] = english
+    if lang == "zh-hant" and (wrong := simplified_only_characters(text)):
+        problems["Simplified-only characters"] = wrong
+    if lang == "zh-hans" and (wrong := traditional_only_characters(text)):
+        problems["Traditional-only characters"] = wrong
+    return problems
+
+
+# --- In the browser -------------------------------------------------------------
+
+_PAGE_TEXT_JS = """(withoutSwitcher) => {
+  const switcher = withoutSwitcher ? document.querySelector('.language-switcher') : null;
+  const previous = switcher ? switcher.style.display : '';
+  if (switcher) switcher.style.display = 'none';
+  try {
+    const parts = [document.title, document.body.innerText];
+    for (const el of document.querySelectorAll('[placeholder],[aria-label],[alt],[title]')) {
+      if (switcher && switcher.contains(el)) continue;
+      for (const a of ['placeholder', 'aria-label', 'alt', 'title']) {
+        if (el.hasAttribute(a)) parts.push(el.getAttribute(a));
+      }
+    }
+    return parts.join('\\n');
+  } finally {
+    if (switcher) switcher.style.display = previous;
+  }
+}"""
+
+
+def page_text(page, *, exclude_language_switcher: bool = True) -> str:
+    """What a person reads on the page: title, visible text, placeholders and the
+    accessible labels a screen reader speaks. The language switcher names each
+    language in its own script on purpose, so it is left out by default."""
+    return page.evaluate(_PAGE_TEXT_JS, exclude_language_switcher)
+
+
+def assert_language_quality(page, lang: str, allowed: Iterable[str] = ()) -> None:
+    problems = language_problems(page_text(page), lang, allowed)
+    assert not problems, f"{page.url} ({lang}): {problems}"

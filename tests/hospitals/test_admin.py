@@ -1,0 +1,66 @@
+"""Hospital admins see and edit only their own hospitals; admin saves refresh search."""
+
+import pytest
+
+from portal.hospitals.models import Hospital
+
+CHANGE = "/en/admin/hospitals/hospital/{}/change/"
+
+
+def form_data(hospital, **changes):
+    data = {
+        "slug": hospital.slug, "name_en": hospital.name_en, "name_zh_hant": hospital.name_zh_hant,
+        "name_zh_hans": hospital.name_zh_hans, "city": hospital.city_id, "speaks_putonghua": "on",
+        "ambulance_role": "", "is_active": "on",
+        "departments-TOTAL_FORMS": "0", "departments-INITIAL_FORMS": "0",
+        "departments-MIN_NUM_FORMS": "0", "departments-MAX_NUM_FORMS": "1000",
+    }
+    data.update(changes)
+    return data
+
+
+def test_hospital_admin_lists_only_their_hospital(hospital, other_hospital, hospital_admin, client_for):
+    response = client_for(hospital_admin).get("/en/admin/hospitals/hospital/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert hospital.name in html and other_hospital.name not in html
+
+
+def test_hospital_admin_cannot_open_another_hospital(hospital, other_hospital, hospital_admin, client_for):
+    client = client_for(hospital_admin)
+    assert client.get(CHANGE.format(hospital.pk)).status_code == 200
+    response = client.get(CHANGE.format(other_hospital.pk))
+    assert response.status_code in (302, 403, 404)
+    response = client.post(CHANGE.format(other_hospital.pk), form_data(other_hospital, name_en="Hijacked"))
+    assert response.status_code in (302, 403, 404)
+    other_hospital.refresh_from_db()
+    assert other_hospital.name_en == "Tuen Mun Hospital"
+
+
+def test_other_hospital_admin_cannot_open_this_one(hospital, other_hospital_admin, client_for):
+    assert client_for(other_hospital_admin).get(CHANGE.format(hospital.pk)).status_code in (302, 403, 404)
+
+
+def test_resident_has_no_admin(hospital, resident, client_for):
+    assert client_for(resident).get(CHANGE.format(hospital.pk)).status_code == 302
+
+
+def test_hospital_admin_edits_translated_fields_and_search_sees_it(
+        hospital, hospital_admin, client_for, client, django_capture_on_commit_callbacks):
+    assert client.get("/api/v1/hospitals/", {"search": "港大深院"}).json()["count"] == 0  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(hospital_admin).post(
+            CHANGE.format(hospital.pk), form_data(hospital, short_name_zh_hant="港大深院"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Hospital.objects.get(pk=hospital.pk).short_name_zh_hant == "港大深院"
+    assert client.get("/api/v1/hospitals/", {"search": "港大深院"}).json()["count"] == 1
+
+
+def test_superuser_sees_every_hospital(hospital, other_hospital, superuser, client_for):
+    html = client_for(superuser).get("/en/admin/hospitals/hospital/").content.decode()
+    assert hospital.name in html and other_hospital.name in html
+
+
+@pytest.mark.parametrize("url", ["/en/admin/hospitals/hospital/add/"])
+def test_hospital_admin_cannot_add_hospitals(hospital_admin, client_for, url):
+    assert client_for(hospital_admin).get(url).status_code == 403
