@@ -3,7 +3,6 @@
 Accept-Language header (LocaleMiddleware)."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -14,7 +13,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from .models import Hospital
-from .search import SEARCH_CACHE_SECONDS, cache_key
+from .search import cache_key, search_cache_get, search_cache_set
 from .selectors import (
     DEFAULT_NEAR_KM,
     LANGUAGE_FILTERS,
@@ -57,7 +56,7 @@ class CachedListMixin:
             return super().dispatch(request, *args, **kwargs)
         key = cache_key(self.cache_namespace, translation.get_language(), request.META.get("HTTP_ACCEPT", ""),
                         sorted(request.GET.lists()))
-        cached = cache.get(key)
+        cached = search_cache_get(key)
         if cached is not None:
             content_type, body = cached
             response = HttpResponse(body, content_type=content_type)
@@ -66,7 +65,7 @@ class CachedListMixin:
         response = super().dispatch(request, *args, **kwargs)
         if response.status_code == 200:
             response.render()
-            cache.set(key, (response["Content-Type"], response.content), SEARCH_CACHE_SECONDS)
+            search_cache_set(key, (response["Content-Type"], response.content))
         return response
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
@@ -122,6 +123,12 @@ def rank_expression(query: str, field: str = "search_key") -> Case:
     )
 
 
+def search_filtered(queryset: QuerySet, query: str, field: str = "search_key") -> QuerySet:
+    """`queryset` narrowed to rows matching every term of `query` (all rows for an empty query)."""
+    condition = search_filter(query, field)
+    return queryset if condition is None else queryset.filter(condition)
+
+
 def apply_search(queryset: QuerySet, query: str, field: str = "search_key") -> tuple[QuerySet, bool]:
     """Filter and annotate `queryset` with a `search_rank`; returns (queryset, searched)."""
     condition = search_filter(query, field)
@@ -142,11 +149,29 @@ SEARCH_CACHE_SECONDS = settings.SEARCH_CACHE_SECONDS
 OPTIONS_CACHE_SECONDS = 3600
 
 
+# A page builds several cache keys; within one request they all use the version
+# read first (one cache round trip, not one per key). Outside a request (tasks,
+# commands, tests) every call reads the cache.
+_request_memo = threading.local()
+
+
+def remember_version_for_request(**kwargs) -> None:
+    _request_memo.active, _request_memo.version = True, None
+
+
+def forget_version_after_request(**kwargs) -> None:
+    _request_memo.active, _request_memo.version = False, None
+
+
 def data_version() -> int:
+    if getattr(_request_memo, "active", False) and _request_memo.version is not None:
+        return _request_memo.version
     version = cache.get(_VERSION_KEY)
     if version is None:
         version = 1
         cache.add(_VERSION_KEY, version, timeout=None)
+    if getattr(_request_memo, "active", False):
+        _request_memo.version = version
     return version
 
 
@@ -155,6 +180,18 @@ def bump_data_version() -> None:
         cache.incr(_VERSION_KEY)
     except ValueError:
         cache.set(_VERSION_KEY, 2, timeout=None)
+    _request_memo.version = None
+
+
+def search_cache_get(key: str):
+    """A cached search result, or None. With the search cache off
+    (SEARCH_CACHE_SECONDS=0) there is no round trip to the cache at all."""
+    return cache.get(key) if SEARCH_CACHE_SECONDS else None
+
+
+def search_cache_set(key: str, value) -> None:
+    if SEARCH_CACHE_SECONDS:
+        cache.set(key, value, SEARCH_CACHE_SECONDS)
 
 
 def cache_key(namespace: str, *parts) -> str:

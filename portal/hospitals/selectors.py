@@ -10,7 +10,7 @@ from django.http import Http404
 
 from .geo import nearest_border_points
 from .models import BorderPoint, City, Department, Hospital, Specialty
-from .search import apply_search
+from .search import query_terms, rank_expression, search_filtered
 
 
 def hospital_ids_managed_by(user) -> list[int]:
@@ -76,10 +76,9 @@ def _bounding_box(latitude: float, longitude: float, km: float) -> Q:
              longitude__range=(longitude - lon_delta, longitude + lon_delta))
 
 
-def hospital_search(filters: HospitalFilters, border_points: list[BorderPoint] | None = None) -> QuerySet[Hospital]:
-    """Active hospitals matching the filters, best matches first. One query when evaluated
-    (plus one for specialties if the caller prefetches them)."""
-    queryset = Hospital.objects.filter(is_active=True).select_related("city")
+def hospital_matches(filters: HospitalFilters, border_points: list[BorderPoint] | None = None) -> QuerySet[Hospital]:
+    """Active hospitals matching the filters, unordered: what a count needs."""
+    queryset = Hospital.objects.filter(is_active=True)
     if filters.city:
         queryset = queryset.filter(city__code=filters.city)
     if filters.programme in PROGRAMME_FILTERS:
@@ -96,10 +95,21 @@ def hospital_search(filters: HospitalFilters, border_points: list[BorderPoint] |
         if point is None:
             return queryset.none()
         queryset = queryset.filter(_bounding_box(float(point.latitude), float(point.longitude), filters.within_km))
-    queryset, searched = apply_search(queryset, filters.q)
-    if searched:
-        return queryset.order_by("search_rank", "name", "id")
-    return queryset.order_by("city__sort_order", "name", "id")
+    return search_filtered(queryset, filters.q)
+
+
+def best_first(matches: QuerySet[Hospital], query: str) -> QuerySet[Hospital]:
+    """`matches` in result order: by how well a name matches the query, then by name;
+    without a query, by city and name."""
+    if query_terms(query):
+        return matches.annotate(search_rank=rank_expression(query)).order_by("search_rank", "name", "id")
+    return matches.order_by("city__sort_order", "name", "id")
+
+
+def hospital_search(filters: HospitalFilters, border_points: list[BorderPoint] | None = None) -> QuerySet[Hospital]:
+    """Active hospitals matching the filters, best matches first. One query when evaluated
+    (plus one for specialties if the caller prefetches them)."""
+    return best_first(hospital_matches(filters, border_points), filters.q).select_related("city")
 
 
 # What a result list shows: reading only these keeps the sorted rows narrow.
@@ -120,10 +130,36 @@ def with_specialties(queryset: QuerySet[Hospital]) -> QuerySet[Hospital]:
     )
 
 
+# The search page's rows as plain values: no model instances and no join to the
+# city (its name comes from the cached filter options). Building twenty model
+# instances with their departments cost more than the search query itself.
+LIST_VALUES = (
+    "id", "slug", "city_id", "district", "latitude", "longitude", "name_en", "name_zh_hant", "name_zh_hans",
+    "is_connect_designated", "is_voucher_point", "ambulance_role", "has_hk_style_gp", "accepts_insurance",
+    "speaks_cantonese", "speaks_putonghua", "speaks_english", "speaks_portuguese",
+)
+
+
+def as_list_values(queryset: QuerySet[Hospital]) -> QuerySet:
+    return queryset.values(*LIST_VALUES)
+
+
+def specialty_codes_by_hospital(hospital_ids: list[int]) -> dict[int, list[str]]:
+    """Each listed hospital's specialty codes, in code order (one query)."""
+    codes: dict[int, list[str]] = {hospital_id: [] for hospital_id in hospital_ids}
+    rows = (Department.objects.filter(hospital_id__in=hospital_ids).order_by("hospital_id", "specialty__code")
+            .values_list("hospital_id", "specialty__code"))
+    for hospital_id, code in rows:
+        codes[hospital_id].append(code)
+    return codes
+
+
 def filter_options() -> dict:
-    """Choices for the filter form: three queries, cacheable as plain lists."""
+    """Choices for the filter form, and the names a result list needs: four queries,
+    cacheable as plain lists."""
     return {
         "cities": list(City.objects.filter(region="mainland").order_by("sort_order", "code")),
+        "all_cities": list(City.objects.all()),
         "specialties": list(Specialty.objects.order_by("code")),
         "border_points": list(BorderPoint.objects.order_by("code")),
     }

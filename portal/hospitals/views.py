@@ -1,5 +1,6 @@
 """Hospital pages: the search with filters, map and list, and each hospital's page."""
 
+import html
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
@@ -12,13 +13,21 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
+from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from .formhtml import filter_form_html
 from .forms import HospitalSearchForm
 from .geo import nearest_border_points
 from .pagination import CappedPaginator
-from .search import OPTIONS_CACHE_SECONDS, SEARCH_CACHE_SECONDS, cache_key
-from .selectors import filter_options, hospital_detail, hospital_search, with_specialties
+from .search import OPTIONS_CACHE_SECONDS, cache_key, search_cache_get, search_cache_set
+from .selectors import (
+    as_list_values,
+    best_first,
+    filter_options,
+    hospital_detail,
+    hospital_matches,
+    specialty_codes_by_hospital,
+)
 from .shell import render_in_shell
 
 PAGE_SIZE = 20
@@ -26,12 +35,15 @@ PAGE_SIZE = 20
 
 def cached_filter_options() -> dict:
     """Filter choices as plain values, cached per language and data version."""
-    key = cache_key("hospital-options", get_language())
+    # The "2" is the shape of the cached value: change it when the shape changes, so
+    # a deploy never reads a value written by the previous release.
+    key = cache_key("hospital-options", 2, get_language())
     options = cache.get(key)
     if options is None:
         found = filter_options()
         options = {
             "cities": [{"code": c.code, "name": c.name} for c in found["cities"]],
+            "city_names": {c.id: c.name for c in found["all_cities"]},
             "specialties": [{"code": s.code, "name": s.name} for s in found["specialties"]],
             "border_points": [{"code": b.code, "name": b.name, "latitude": float(b.latitude),
                                "longitude": float(b.longitude)} for b in found["border_points"]],
@@ -68,35 +80,76 @@ def _row_labels() -> dict:
     }
 
 
-def _row(hospital, points, labels: dict) -> dict:
-    """One result, with its display strings ready (cheaper than template logic per row)."""
-    nearest = nearest_border_points(hospital, points, limit=1)
-    place = hospital.city.name + (f" · {hospital.district}" if hospital.district else "")
+def _localised(values: dict, columns: list[str]) -> str:
+    """A translated value from a values() row: the first non-empty of `columns` (the
+    current language's column, then modeltranslation's fallbacks)."""
+    for column in columns:
+        if text := values[column]:
+            return text
+    return ""
+
+
+def _row(hospital: dict, context: dict) -> dict:
+    """One result from its values() row, with its display strings ready (cheaper than
+    template logic per row)."""
+    labels = context["labels"]
+    nearest = nearest_border_points(SimpleNamespace(**hospital), context["points"], limit=1)
+    place = context["city_names"].get(hospital["city_id"], "")
+    if hospital["district"]:
+        place += f" · {hospital['district']}"
     if nearest:
         place += " · " + labels["distance"] % {
             "distance": f"{nearest[0].distance_km:.1f}", "point": nearest[0].border_point.name}
-    specialties = ", ".join(department.specialty.name for department in hospital.departments.all())
-    languages = ", ".join(label for field, label in labels["languages"] if getattr(hospital, field))
+    specialty_names = context["specialty_names"]
+    specialties = ", ".join(specialty_names.get(code, code) for code in context["specialties"][hospital["id"]])
+    languages = ", ".join(label for field, label in labels["languages"] if hospital[field])
     return {
-        "name": hospital.name, "url": labels["url"].replace("SLUG", hospital.slug), "place": place,
-        "tags": [label for field, label in labels["programmes"] if getattr(hospital, field)],
-        "lat": "" if hospital.latitude is None else str(hospital.latitude),
-        "lon": "" if hospital.longitude is None else str(hospital.longitude),
+        "name": _localised(hospital, context["name_columns"]),
+        "url": labels["url"].replace("SLUG", hospital["slug"]), "place": place,
+        "tags": [label for field, label in labels["programmes"] if hospital[field]],
+        "lat": "" if hospital["latitude"] is None else str(hospital["latitude"]),
+        "lon": "" if hospital["longitude"] is None else str(hospital["longitude"]),
         "specialties": f"{labels['specialties']} {specialties}" if specialties else "",
         "languages": f"{labels['languages_label']} {languages}",
     }
 
 
+def _row_html(row: dict) -> str:
+    """A result as HTML (escaped): the markup the results template used to draw per row."""
+    e = _escape
+    location = f' data-lat="{e(row["lat"])}" data-lon="{e(row["lon"])}"' if row["lat"] else ""
+    tags = "".join(f'<span class="tag">{e(tag)}</span> ' for tag in row["tags"])
+    return (
+        f'<li class="card hospital-result"{location} data-name="{e(row["name"])}" data-url="{e(row["url"])}">'
+        f'<h3><a href="{e(row["url"])}">{e(row["name"])}</a></h3>'
+        f'<p class="muted">{e(row["place"])}</p>'
+        + (f"<p>{tags}</p>" if tags else "")
+        + (f'<p>{e(row["specialties"])}</p>' if row["specialties"] else "")
+        + f'<p>{e(row["languages"])}</p></li>'
+    )
+
+
+def _escape(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
 def _results_fragment(filters, number: int, options: dict) -> str:
     """The rendered result list (with map markers and pagination), cached per query."""
     key = cache_key("hospital-results", get_language(), *filters.cache_parts(), number)
-    fragment = cache.get(key)
+    fragment = search_cache_get(key)
     if fragment is not None:
         return fragment
     points = [SimpleNamespace(**point) for point in options["border_points"]]
-    paginator = CappedPaginator(with_specialties(hospital_search(filters, points)), PAGE_SIZE)
+    matches = hospital_matches(filters, points)
+    paginator = CappedPaginator(as_list_values(best_first(matches, filters.q)), PAGE_SIZE, count_queryset=matches)
     page = paginator.get_page(number)
-    labels = _row_labels()
+    hospitals = list(page.object_list)
+    context = {
+        "labels": _row_labels(), "points": points, "city_names": options["city_names"],
+        "specialty_names": {specialty["code"]: specialty["name"] for specialty in options["specialties"]},
+        "specialties": specialty_codes_by_hospital([hospital["id"] for hospital in hospitals]),
+        "name_columns": [build_localized_fieldname("name", code) for code in resolution_order(get_language())],
+    }
     if paginator.capped:
         heading = gettext("More than %(count)s hospitals found") % {"count": intcomma(paginator.cap)}
     else:
@@ -107,10 +160,10 @@ def _results_fragment(filters, number: int, options: dict) -> str:
         filters.cache_parts(), strict=True) if value and not (key == "within_km" and not filters.border_point)}
     fragment = render_to_string("hospitals/_results.html", {
         "page": page, "paginator": paginator, "heading": heading,
-        "rows": [_row(hospital, points, labels) for hospital in page.object_list],
+        "rows_html": mark_safe("".join(_row_html(_row(hospital, context)) for hospital in hospitals)),  # noqa: S308 (escaped in _row_html)
         "querystring": urlencode(query) + "&" if query else "",
     })
-    cache.set(key, fragment, SEARCH_CACHE_SECONDS)
+    search_cache_set(key, fragment)
     return fragment
 
 
@@ -118,7 +171,7 @@ def index(request: HttpRequest) -> HttpResponse:
     # The whole content (form as typed, and results) is cached by the raw query
     # string; the results alone are cached by the cleaned filters underneath.
     content_key = cache_key("hospital-content", get_language(), sorted(request.GET.lists()))
-    content = cache.get(content_key)
+    content = search_cache_get(content_key)
     if content is not None:
         return render_in_shell(request, "hospitals/index.html", {}, content)
     options = cached_filter_options()
@@ -130,7 +183,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "MAP_TILE_URL": settings.MAP_TILE_URL,
     })
     if valid:
-        cache.set(content_key, content, SEARCH_CACHE_SECONDS)
+        search_cache_set(content_key, content)
     return render_in_shell(request, "hospitals/index.html", {}, content, status=200 if valid else 400)
 
 

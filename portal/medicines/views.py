@@ -9,7 +9,12 @@ from django.utils.translation import get_language
 
 from portal.hospitals.formhtml import filter_form_html
 from portal.hospitals.pagination import CappedPaginator
-from portal.hospitals.search import OPTIONS_CACHE_SECONDS, SEARCH_CACHE_SECONDS, cache_key
+from portal.hospitals.search import (
+    OPTIONS_CACHE_SECONDS,
+    cache_key,
+    search_cache_get,
+    search_cache_set,
+)
 from portal.hospitals.shell import render_in_shell
 from portal.hospitals.views import page_number
 
@@ -30,20 +35,20 @@ def cached_areas() -> list[dict]:
 
 def _results_fragment(filters, number: int) -> str:
     key = cache_key("medicine-results", get_language(), *filters.cache_parts(), number)
-    fragment = cache.get(key)
+    fragment = search_cache_get(key)
     if fragment is None:
         paginator = CappedPaginator(item_search(filters), PAGE_SIZE)
         page = paginator.get_page(number)
         query = {name: value for name, value in zip(("q", "kind", "therapeutic_area", "status"),
                                                     filters.cache_parts(), strict=True) if value}
         fragment = render_to_string("medicines/_results.html", {"page": page, "paginator": paginator, "query": query})
-        cache.set(key, fragment, SEARCH_CACHE_SECONDS)
+        search_cache_set(key, fragment)
     return fragment
 
 
 def index(request: HttpRequest) -> HttpResponse:
     content_key = cache_key("medicine-content", get_language(), sorted(request.GET.lists()))
-    content = cache.get(content_key)
+    content = search_cache_get(content_key)
     if content is not None:
         return render_in_shell(request, "medicines/index.html", {}, content)
     form = ItemSearchForm(request.GET or None, areas=cached_areas())
@@ -53,7 +58,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "form_html": filter_form_html(form), "results": mark_safe(results),  # noqa: S308 (our own fragment)
     })
     if valid:
-        cache.set(content_key, content, SEARCH_CACHE_SECONDS)
+        search_cache_set(content_key, content)
     return render_in_shell(request, "medicines/index.html", {}, content, status=200 if valid else 400)
 
 
