@@ -1,26 +1,27 @@
-"""A paginator for search results that counts as little as it can.
+"""Paginators for search results that count as little as they can.
 
-* It stops counting at a cap: a search page never counts every row of a large
-  table only to print "page 1 of 400".
 * Page one is read first, one row more than a page: when that extra row is not
   there, the rows read are the whole result and no count query runs at all (most
   searches are that narrow).
+* `CappedPaginator` also stops counting at a cap: a search page never counts every
+  row of a large table only to print "page 1 of 400".
 """
 
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
+from rest_framework.pagination import PageNumberPagination
 
 COUNT_CAP = 1000
 
 
-class CappedPaginator(Paginator):
+class LeanPaginator(Paginator):
     """`count_queryset`, when given, is counted instead of `object_list`: the same rows
     without the ordering and ranking a count does not need."""
 
-    cap = COUNT_CAP
+    cap: int | None = None
 
-    def __init__(self, object_list, per_page, *, count_queryset=None, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
+    def __init__(self, object_list, per_page, *args, count_queryset=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
         self.count_queryset = count_queryset
 
     @cached_property
@@ -31,15 +32,26 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         if len(self._first_rows) <= self.per_page:
             return len(self._first_rows)
-        rows = self.object_list if self.count_queryset is None else self.count_queryset
-        return rows.order_by()[: self.cap + 1].count()
+        rows = (self.object_list if self.count_queryset is None else self.count_queryset).order_by()
+        return (rows if self.cap is None else rows[: self.cap + 1]).count()
 
     @property
     def capped(self) -> bool:
-        return self.count > self.cap
+        return self.cap is not None and self.count > self.cap
 
     def page(self, number):
         number = self.validate_number(number)
         if number == 1:
             return self._get_page(self._first_rows[: self.per_page], number, self)
         return super().page(number)
+
+
+class CappedPaginator(LeanPaginator):
+    cap = COUNT_CAP
+
+
+class LeanPageNumberPagination(PageNumberPagination):
+    """DRF's page-number pagination (exact counts) without a count query for a result
+    that fits on its first page."""
+
+    django_paginator_class = LeanPaginator

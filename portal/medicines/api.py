@@ -7,9 +7,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from portal.hospitals.api import LANG_PARAMETER, CachedListMixin, LanguageParamMixin
+from portal.hospitals.pagination import LeanPageNumberPagination
 
 from .models import ConnectItem
-from .selectors import ItemFilters, item_detail, item_search
+from .selectors import ItemFilters, as_item_values, item_detail, item_list_entries, item_search
 
 
 class ItemSerializer(serializers.ModelSerializer):
@@ -48,9 +49,14 @@ class ItemDetailSerializer(ItemSerializer):
     LANG_PARAMETER,
 ])
 class ItemListApi(LanguageParamMixin, CachedListMixin, generics.ListAPIView):
+    """The Connect list search. Items are read as plain values and written out by
+    `item_list_entries` in the shape ItemSerializer documents: a ModelSerializer over
+    model instances cost several times the query on this hot path."""
+
     serializer_class = ItemSerializer
     permission_classes = [AllowAny]
     filter_backends: list = []
+    pagination_class = LeanPageNumberPagination
     cache_namespace = "api-medicines"
 
     def get_queryset(self):
@@ -58,6 +64,10 @@ class ItemListApi(LanguageParamMixin, CachedListMixin, generics.ListAPIView):
         return item_search(ItemFilters(q=params.get("search", "")[:100], kind=params.get("kind", ""),
                                        therapeutic_area=params.get("therapeutic_area", ""),
                                        status=params.get("status", "")))
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(as_item_values(self.get_queryset()))
+        return self.get_paginated_response(item_list_entries(page))
 
 
 @extend_schema(parameters=[LANG_PARAMETER])

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import get_language
+from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from portal.hospitals.search import apply_search
 
@@ -42,6 +45,43 @@ def item_search(filters: ItemFilters) -> QuerySet[ConnectItem]:
     if searched:
         return queryset.order_by("search_rank", "generic_name", "id")
     return queryset.order_by("generic_name", "id")
+
+
+# The API list's columns (each translated field in every language, the current one
+# chosen with its fallbacks in item_list_entries).
+ITEM_VALUES = (
+    "slug", "kind", "dosage_form", "hk_registration_no", "holder", "approval_date", "status", "institution_count",
+    "therapeutic_area__code",
+    *(build_localized_fieldname(field, code) for field in ("generic_name", "brand_name", "indication", "coverage_notes")
+      for code in ("en", "zh_hant", "zh_hans")),
+    *(build_localized_fieldname("therapeutic_area__name", code) for code in ("en", "zh_hant", "zh_hans")),
+)
+
+
+def as_item_values(queryset: QuerySet[ConnectItem]) -> QuerySet:
+    return queryset.values(*ITEM_VALUES)
+
+
+def item_list_entries(rows: list[dict]) -> list[dict]:
+    """API list entries (the fields of api.ItemSerializer) from `as_item_values` rows,
+    in the active language with modeltranslation's fallbacks."""
+    order = resolution_order(get_language())
+
+    def localised(row: dict, field: str) -> str:
+        return next((row[column] for column in (build_localized_fieldname(field, code) for code in order)
+                     if row[column]), "")
+
+    url = reverse("medicines:detail", kwargs={"slug": "SLUG"})
+    return [{
+        "slug": row["slug"], "kind": row["kind"], "generic_name": localised(row, "generic_name"),
+        "brand_name": localised(row, "brand_name"), "dosage_form": row["dosage_form"],
+        "indication": localised(row, "indication"), "therapeutic_area": row["therapeutic_area__code"],
+        "therapeutic_area_name": localised(row, "therapeutic_area__name"),
+        "hk_registration_no": row["hk_registration_no"], "holder": row["holder"],
+        "approval_date": row["approval_date"].isoformat() if row["approval_date"] else None,
+        "status": row["status"], "coverage_notes": localised(row, "coverage_notes"),
+        "institution_count": row["institution_count"], "url": url.replace("SLUG", row["slug"]),
+    } for row in rows]
 
 
 def therapeutic_areas() -> list[TherapeuticArea]:
