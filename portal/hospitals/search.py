@@ -138,20 +138,22 @@ def apply_search(queryset: QuerySet, query: str, field: str = "search_key") -> t
 
 
 # --- The search cache ---------------------------------------------------------
-# Results are cached under a key that includes a data version. Every write path
+# Every cached entry is stored with the data version it was built from, and a
+# read fetches the current version and the entries in one round trip
+# (get_many): an entry built from older data is ignored. Every write path
 # (model save/delete through services and the admin, the CSV import, the demo
-# and scaled-data loaders) calls bump_data_version(), so no stale list is served
-# after a change. With several processes the cache must be shared (REDIS_URL).
+# and scaled-data loaders) calls bump_data_version() after its commit, so no
+# stale list is served after a change. A request that read the version before a
+# change and wrote its entry after stores it under the old version, where no
+# later reader looks. With several processes the cache must be shared (REDIS_URL).
 
 _VERSION_KEY = "search:data-version"
 SEARCH_CACHE_SECONDS = settings.SEARCH_CACHE_SECONDS
-# Filter choices (cities, specialties, areas) do not depend on the query.
+# Filter choices (cities, specialties, areas) and page shells do not depend on the query.
 OPTIONS_CACHE_SECONDS = 3600
 
-
-# A page builds several cache keys; within one request they all use the version
-# read first (one cache round trip, not one per key). Outside a request (tasks,
-# commands, tests) every call reads the cache.
+# Within one request every entry written uses the version read first. Outside a
+# request (tasks, commands, tests) every call reads the cache.
 _request_memo = threading.local()
 
 
@@ -163,6 +165,12 @@ def forget_version_after_request(**kwargs) -> None:
     _request_memo.active, _request_memo.version = False, None
 
 
+def _remember(version: int) -> int:
+    if getattr(_request_memo, "active", False):
+        _request_memo.version = version
+    return version
+
+
 def data_version() -> int:
     if getattr(_request_memo, "active", False) and _request_memo.version is not None:
         return _request_memo.version
@@ -170,9 +178,7 @@ def data_version() -> int:
     if version is None:
         version = 1
         cache.add(_VERSION_KEY, version, timeout=None)
-    if getattr(_request_memo, "active", False):
-        _request_memo.version = version
-    return version
+    return _remember(version)
 
 
 def bump_data_version() -> None:
@@ -183,18 +189,38 @@ def bump_data_version() -> None:
     _request_memo.version = None
 
 
+def cache_key(namespace: str, *parts) -> str:
+    raw = "\x1f".join(str(part) for part in parts)
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return f"search:{namespace}:{digest}"
+
+
+def read_cached(*keys: str) -> list:
+    """The entries under `keys` (None where missing or built from older data), and
+    the current data version, in one round trip to the cache."""
+    found = cache.get_many([_VERSION_KEY, *keys])
+    version = found.get(_VERSION_KEY)
+    if version is None:
+        version = data_version()
+    else:
+        _remember(version)
+    entries = []
+    for key in keys:
+        entry = found.get(key)
+        entries.append(entry[1] if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == version else None)
+    return entries
+
+
+def write_cached(key: str, value, seconds: int) -> None:
+    cache.set(key, (data_version(), value), seconds)
+
+
 def search_cache_get(key: str):
     """A cached search result, or None. With the search cache off
     (SEARCH_CACHE_SECONDS=0) there is no round trip to the cache at all."""
-    return cache.get(key) if SEARCH_CACHE_SECONDS else None
+    return read_cached(key)[0] if SEARCH_CACHE_SECONDS else None
 
 
 def search_cache_set(key: str, value) -> None:
     if SEARCH_CACHE_SECONDS:
-        cache.set(key, value, SEARCH_CACHE_SECONDS)
-
-
-def cache_key(namespace: str, *parts) -> str:
-    raw = "\x1f".join(str(part) for part in parts)
-    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    return f"search:{namespace}:{data_version()}:{digest}"
+        write_cached(key, value, SEARCH_CACHE_SECONDS)

@@ -11,7 +11,6 @@ always get a normal render."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -19,7 +18,13 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from .search import OPTIONS_CACHE_SECONDS, cache_key
+from .search import (
+    OPTIONS_CACHE_SECONDS,
+    SEARCH_CACHE_SECONDS,
+    cache_key,
+    read_cached,
+    write_cached,
+)
 
 CONTENT_MARK = "PORTALSHELLCONTENT7f3a"
 CSRF_MARK = "PORTALSHELLCSRF7f3a"
@@ -44,18 +49,36 @@ def shell_applies(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
-def render_in_shell(request: HttpRequest, template: str, context: dict, content: str, status: int = 200) -> HttpResponse:
-    """Render `template` with `content` (already-safe HTML) as its `content` variable."""
+def _shell_key(template: str) -> str:
+    return cache_key("shell", template, get_language())
+
+
+def cached_content_and_shell(request: HttpRequest, template: str, content_key: str) -> tuple[str | None, str | None]:
+    """A cached page content and, for a visitor the shell applies to, the cached shell:
+    one round trip to the cache for both. With the search cache off, neither."""
+    if not SEARCH_CACHE_SECONDS:
+        return None, None
+    if not shell_applies(request):
+        return read_cached(content_key)[0], None
+    content, shell = read_cached(content_key, _shell_key(template))
+    return content, shell
+
+
+def render_in_shell(request: HttpRequest, template: str, context: dict, content: str, status: int = 200,
+                    shell: str | None = None) -> HttpResponse:
+    """Render `template` with `content` (already-safe HTML) as its `content` variable.
+    `shell`, when given, is the cached shell already read with the content."""
     if not shell_applies(request):
         return HttpResponse(render_to_string(template, {**context, "content": mark_safe(content)},  # noqa: S308
                                              request=request), status=status)
-    key = cache_key("shell", template, get_language())
-    shell = cache.get(key)
+    key = _shell_key(template)
+    if shell is None:
+        (shell,) = read_cached(key)
     if shell is None:
         shell = render_to_string(template, {**context, "content": mark_safe(CONTENT_MARK),  # noqa: S308
                                             "csrf_token": CSRF_MARK, "request": _ShellRequest(request)},
                                  request=request)
-        cache.set(key, shell, OPTIONS_CACHE_SECONDS)
+        write_cached(key, shell, OPTIONS_CACHE_SECONDS)
     html = (shell.replace(CSRF_MARK, get_token(request)).replace(PATH_MARK, escape(request.get_full_path()))
             .replace(CONTENT_MARK, content))
     return HttpResponse(html, status=status)

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -19,7 +18,14 @@ from .formhtml import filter_form_html
 from .forms import HospitalSearchForm
 from .geo import nearest_border_points
 from .pagination import CappedPaginator
-from .search import OPTIONS_CACHE_SECONDS, cache_key, search_cache_get, search_cache_set
+from .search import (
+    OPTIONS_CACHE_SECONDS,
+    cache_key,
+    read_cached,
+    search_cache_get,
+    search_cache_set,
+    write_cached,
+)
 from .selectors import (
     as_list_values,
     best_first,
@@ -28,7 +34,7 @@ from .selectors import (
     hospital_matches,
     specialty_codes_by_hospital,
 )
-from .shell import render_in_shell
+from .shell import cached_content_and_shell, render_in_shell
 
 PAGE_SIZE = 20
 
@@ -38,7 +44,7 @@ def cached_filter_options() -> dict:
     # The "2" is the shape of the cached value: change it when the shape changes, so
     # a deploy never reads a value written by the previous release.
     key = cache_key("hospital-options", 2, get_language())
-    options = cache.get(key)
+    (options,) = read_cached(key)
     if options is None:
         found = filter_options()
         options = {
@@ -48,7 +54,7 @@ def cached_filter_options() -> dict:
             "border_points": [{"code": b.code, "name": b.name, "latitude": float(b.latitude),
                                "longitude": float(b.longitude)} for b in found["border_points"]],
         }
-        cache.set(key, options, OPTIONS_CACHE_SECONDS)
+        write_cached(key, options, OPTIONS_CACHE_SECONDS)
     return options
 
 
@@ -171,9 +177,9 @@ def index(request: HttpRequest) -> HttpResponse:
     # The whole content (form as typed, and results) is cached by the raw query
     # string; the results alone are cached by the cleaned filters underneath.
     content_key = cache_key("hospital-content", get_language(), sorted(request.GET.lists()))
-    content = search_cache_get(content_key)
+    content, shell = cached_content_and_shell(request, "hospitals/index.html", content_key)
     if content is not None:
-        return render_in_shell(request, "hospitals/index.html", {}, content)
+        return render_in_shell(request, "hospitals/index.html", {}, content, shell=shell)
     options = cached_filter_options()
     form = HospitalSearchForm(request.GET or None, options=options)
     valid = not form.is_bound or form.is_valid()

@@ -1,6 +1,5 @@
 """Connect list pages: the search and each item's page with its institutions."""
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -12,10 +11,12 @@ from portal.hospitals.pagination import CappedPaginator
 from portal.hospitals.search import (
     OPTIONS_CACHE_SECONDS,
     cache_key,
+    read_cached,
     search_cache_get,
     search_cache_set,
+    write_cached,
 )
-from portal.hospitals.shell import render_in_shell
+from portal.hospitals.shell import cached_content_and_shell, render_in_shell
 from portal.hospitals.views import page_number
 
 from .forms import ItemSearchForm
@@ -26,10 +27,10 @@ PAGE_SIZE = 20
 
 def cached_areas() -> list[dict]:
     key = cache_key("medicine-areas", get_language())
-    areas = cache.get(key)
+    (areas,) = read_cached(key)
     if areas is None:
         areas = [{"code": area.code, "name": area.name} for area in therapeutic_areas()]
-        cache.set(key, areas, OPTIONS_CACHE_SECONDS)
+        write_cached(key, areas, OPTIONS_CACHE_SECONDS)
     return areas
 
 
@@ -48,9 +49,9 @@ def _results_fragment(filters, number: int) -> str:
 
 def index(request: HttpRequest) -> HttpResponse:
     content_key = cache_key("medicine-content", get_language(), sorted(request.GET.lists()))
-    content = search_cache_get(content_key)
+    content, shell = cached_content_and_shell(request, "medicines/index.html", content_key)
     if content is not None:
-        return render_in_shell(request, "medicines/index.html", {}, content)
+        return render_in_shell(request, "medicines/index.html", {}, content, shell=shell)
     form = ItemSearchForm(request.GET or None, areas=cached_areas())
     valid = not form.is_bound or form.is_valid()
     results = _results_fragment(form.filters(), page_number(request)) if valid else ""

@@ -100,6 +100,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A new connection per request halved throughput on these machines.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The working set (hospitals, the Connect list) sits in memory, where a random
+    # read costs about what a sequential one does. With PostgreSQL's default of 4
+    # the planner scanned the whole hospital table for a search matching a few
+    # hundred rows instead of using the trigram index, and evaluating LIKE on every
+    # row took twice as long. Set per connection, so a DBA's setting still wins
+    # when DATABASE_PLANNER_OPTIONS is set to "" (see README).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = env(
+        "DATABASE_PLANNER_OPTIONS", default="-c random_page_cost=1.1")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 

@@ -35,3 +35,12 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")  
 # Serve static files from the source folders: tests need no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Each pytest-xdist worker gets its own Redis database for the cache: a test's
+# cache.clear() is a FLUSHDB, and must not empty the cache under a test running
+# in another worker (REDIS_URL=redis://host:6379/1 gives gw0 database 1, gw1 2).
+if REDIS_URL:  # noqa: F405
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    _base, _, _database = REDIS_URL.rpartition("/")  # noqa: F405
+    if _database.isdigit() and _worker.isdigit():
+        CACHES["default"]["LOCATION"] = f"{_base}/{int(_database) + int(_worker)}"  # noqa: F405
