@@ -17,7 +17,7 @@ from modeltranslation.utils import build_localized_fieldname, resolution_order
 from .formhtml import filter_form_html
 from .forms import HospitalSearchForm
 from .geo import nearest_border_points
-from .pagination import CappedPaginator
+from .pagination import WindowCountPaginator
 from .search import (
     OPTIONS_CACHE_SECONDS,
     cache_key,
@@ -147,7 +147,7 @@ def _results_fragment(filters, number: int, options: dict) -> str:
         return fragment
     points = [SimpleNamespace(**point) for point in options["border_points"]]
     matches = hospital_matches(filters, points)
-    paginator = CappedPaginator(as_list_values(best_first(matches, filters.q)), PAGE_SIZE, count_queryset=matches)
+    paginator = WindowCountPaginator(as_list_values(best_first(matches, filters.q)), PAGE_SIZE, count_queryset=matches)
     page = paginator.get_page(number)
     hospitals = list(page.object_list)
     context = {
