@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import cos, radians
 
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -141,11 +143,23 @@ LIST_VALUES = (
 
 
 def as_list_values(queryset: QuerySet[Hospital]) -> QuerySet:
-    return queryset.values(*LIST_VALUES)
+    """The list columns; on PostgreSQL also each hospital's specialty codes as an array
+    (`specialty_codes`), computed for the page's rows only (the planner evaluates the
+    subquery after the sort and limit), which saves the separate query
+    `specialty_codes_by_hospital` makes on other databases."""
+    rows = queryset.values(*LIST_VALUES)
+    if connection.vendor == "postgresql":
+        rows = rows.annotate(specialty_codes=ArraySubquery(
+            Department.objects.filter(hospital=OuterRef("pk")).order_by("specialty__code").values("specialty__code")))
+    return rows
 
 
-def specialty_codes_by_hospital(hospital_ids: list[int]) -> dict[int, list[str]]:
-    """Each listed hospital's specialty codes, in code order (one query)."""
+def specialty_codes_by_hospital(hospitals: list[dict]) -> dict[int, list[str]]:
+    """Each listed hospital's specialty codes, in code order: from the rows when
+    `as_list_values` read them already, else one query."""
+    if all("specialty_codes" in hospital for hospital in hospitals):
+        return {hospital["id"]: hospital["specialty_codes"] for hospital in hospitals}
+    hospital_ids = [hospital["id"] for hospital in hospitals]
     codes: dict[int, list[str]] = {hospital_id: [] for hospital_id in hospital_ids}
     rows = (Department.objects.filter(hospital_id__in=hospital_ids).order_by("hospital_id", "specialty__code")
             .values_list("hospital_id", "specialty__code"))

@@ -153,7 +153,7 @@ def _results_fragment(filters, number: int, options: dict) -> str:
     context = {
         "labels": _row_labels(), "points": points, "city_names": options["city_names"],
         "specialty_names": {specialty["code"]: specialty["name"] for specialty in options["specialties"]},
-        "specialties": specialty_codes_by_hospital([hospital["id"] for hospital in hospitals]),
+        "specialties": specialty_codes_by_hospital(hospitals),
         "name_columns": [build_localized_fieldname("name", code) for code in resolution_order(get_language())],
     }
     if paginator.capped:
