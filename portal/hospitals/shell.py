@@ -53,15 +53,17 @@ def _shell_key(template: str) -> str:
     return cache_key("shell", template, get_language())
 
 
-def cached_content_and_shell(request: HttpRequest, template: str, content_key: str) -> tuple[str | None, str | None]:
-    """A cached page content and, for a visitor the shell applies to, the cached shell:
-    one round trip to the cache for both. With the search cache off, neither."""
-    if not SEARCH_CACHE_SECONDS:
-        return None, None
-    if not shell_applies(request):
-        return read_cached(content_key)[0], None
-    content, shell = read_cached(content_key, _shell_key(template))
-    return content, shell
+def read_for_page(request: HttpRequest, template: str, content_key: str, *other_keys: str) -> list:
+    """[cached content, cached shell, *other cached values] for a search page, all in
+    one round trip to the cache. The content is not read with the search cache off;
+    the shell only for a visitor it applies to (None otherwise)."""
+    keys = {
+        "content": content_key if SEARCH_CACHE_SECONDS else None,
+        "shell": _shell_key(template) if shell_applies(request) else None,
+    }
+    wanted = [key for key in (*keys.values(), *other_keys) if key]
+    found = dict(zip(wanted, read_cached(*wanted), strict=True))
+    return [found.get(key) if key else None for key in (*keys.values(), *other_keys)]
 
 
 def render_in_shell(request: HttpRequest, template: str, context: dict, content: str, status: int = 200,

@@ -34,17 +34,22 @@ from .selectors import (
     hospital_matches,
     specialty_codes_by_hospital,
 )
-from .shell import cached_content_and_shell, render_in_shell
+from .shell import read_for_page, render_in_shell
 
 PAGE_SIZE = 20
 
 
-def cached_filter_options() -> dict:
-    """Filter choices as plain values, cached per language and data version."""
+def filter_options_key() -> str:
     # The "2" is the shape of the cached value: change it when the shape changes, so
     # a deploy never reads a value written by the previous release.
-    key = cache_key("hospital-options", 2, get_language())
-    (options,) = read_cached(key)
+    return cache_key("hospital-options", 2, get_language())
+
+
+def cached_filter_options(cached: dict | None = None) -> dict:
+    """Filter choices as plain values, cached per language and data version. `cached`
+    is the value already read from the cache with other keys, if it was there."""
+    key = filter_options_key()
+    options = cached if cached is not None else read_cached(key)[0]
     if options is None:
         found = filter_options()
         options = {
@@ -177,10 +182,10 @@ def index(request: HttpRequest) -> HttpResponse:
     # The whole content (form as typed, and results) is cached by the raw query
     # string; the results alone are cached by the cleaned filters underneath.
     content_key = cache_key("hospital-content", get_language(), sorted(request.GET.lists()))
-    content, shell = cached_content_and_shell(request, "hospitals/index.html", content_key)
+    content, shell, options = read_for_page(request, "hospitals/index.html", content_key, filter_options_key())
     if content is not None:
         return render_in_shell(request, "hospitals/index.html", {}, content, shell=shell)
-    options = cached_filter_options()
+    options = cached_filter_options(options)
     form = HospitalSearchForm(request.GET or None, options=options)
     valid = not form.is_bound or form.is_valid()
     results = _results_fragment(form.filters(), page_number(request), options) if valid else ""
@@ -190,7 +195,7 @@ def index(request: HttpRequest) -> HttpResponse:
     })
     if valid:
         search_cache_set(content_key, content)
-    return render_in_shell(request, "hospitals/index.html", {}, content, status=200 if valid else 400)
+    return render_in_shell(request, "hospitals/index.html", {}, content, status=200 if valid else 400, shell=shell)
 
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:

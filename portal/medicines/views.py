@@ -16,7 +16,7 @@ from portal.hospitals.search import (
     search_cache_set,
     write_cached,
 )
-from portal.hospitals.shell import cached_content_and_shell, render_in_shell
+from portal.hospitals.shell import read_for_page, render_in_shell
 from portal.hospitals.views import page_number
 
 from .forms import ItemSearchForm
@@ -25,9 +25,14 @@ from .selectors import item_detail, item_search, therapeutic_areas
 PAGE_SIZE = 20
 
 
-def cached_areas() -> list[dict]:
-    key = cache_key("medicine-areas", get_language())
-    (areas,) = read_cached(key)
+def areas_key() -> str:
+    return cache_key("medicine-areas", get_language())
+
+
+def cached_areas(cached: list | None = None) -> list[dict]:
+    """Therapeutic areas as plain values; `cached` is the value already read with other keys."""
+    key = areas_key()
+    areas = cached if cached is not None else read_cached(key)[0]
     if areas is None:
         areas = [{"code": area.code, "name": area.name} for area in therapeutic_areas()]
         write_cached(key, areas, OPTIONS_CACHE_SECONDS)
@@ -49,10 +54,10 @@ def _results_fragment(filters, number: int) -> str:
 
 def index(request: HttpRequest) -> HttpResponse:
     content_key = cache_key("medicine-content", get_language(), sorted(request.GET.lists()))
-    content, shell = cached_content_and_shell(request, "medicines/index.html", content_key)
+    content, shell, areas = read_for_page(request, "medicines/index.html", content_key, areas_key())
     if content is not None:
         return render_in_shell(request, "medicines/index.html", {}, content, shell=shell)
-    form = ItemSearchForm(request.GET or None, areas=cached_areas())
+    form = ItemSearchForm(request.GET or None, areas=cached_areas(areas))
     valid = not form.is_bound or form.is_valid()
     results = _results_fragment(form.filters(), page_number(request)) if valid else ""
     content = render_to_string("medicines/_search.html", {
@@ -60,7 +65,7 @@ def index(request: HttpRequest) -> HttpResponse:
     })
     if valid:
         search_cache_set(content_key, content)
-    return render_in_shell(request, "medicines/index.html", {}, content, status=200 if valid else 400)
+    return render_in_shell(request, "medicines/index.html", {}, content, status=200 if valid else 400, shell=shell)
 
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
