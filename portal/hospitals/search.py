@@ -23,7 +23,9 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+import time
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -187,6 +189,8 @@ def bump_data_version() -> None:
     except ValueError:
         cache.set(_VERSION_KEY, 2, timeout=None)
     _request_memo.version = None
+    _local_version["version"] = None
+    _local_entries.clear()
 
 
 def cache_key(namespace: str, *parts) -> str:
@@ -195,24 +199,66 @@ def cache_key(namespace: str, *parts) -> str:
     return f"search:{namespace}:{digest}"
 
 
+# A process-local copy of recent entries sits in front of the shared cache. A
+# repeated search is then answered without any round trip: the data version is
+# re-read from the shared cache at most every LOCAL_VERSION_SECONDS, so another
+# process's change is seen within that time (this process's own changes at once,
+# through bump_data_version). 0 turns the local copy off (the test settings do, so
+# tests that clear the cache see it cleared).
+LOCAL_VERSION_SECONDS = settings.SEARCH_LOCAL_VERSION_SECONDS
+LOCAL_ENTRIES = 256
+_local_entries: OrderedDict[str, tuple[int, object]] = OrderedDict()
+_local_version: dict[str, float | int | None] = {"version": None, "read_at": 0.0}
+
+
+def _fresh_local_version() -> int | None:
+    if not LOCAL_VERSION_SECONDS or _local_version["version"] is None:
+        return None
+    if time.monotonic() - _local_version["read_at"] > LOCAL_VERSION_SECONDS:
+        return None
+    return _local_version["version"]
+
+
+def _keep_locally(key: str, version: int, value) -> None:
+    if LOCAL_VERSION_SECONDS:
+        _local_entries[key] = (version, value)
+        _local_entries.move_to_end(key)
+        while len(_local_entries) > LOCAL_ENTRIES:
+            _local_entries.popitem(last=False)
+
+
 def read_cached(*keys: str) -> list:
     """The entries under `keys` (None where missing or built from older data), and
-    the current data version, in one round trip to the cache."""
+    the current data version: from this process's copy when it is fresh, else in
+    one round trip to the shared cache."""
+    version = _fresh_local_version()
+    if version is not None:
+        local = [_local_entries.get(key) for key in keys]
+        if all(entry is not None and entry[0] == version for entry in local):
+            _remember(version)
+            return [entry[1] for entry in local]
     found = cache.get_many([_VERSION_KEY, *keys])
     version = found.get(_VERSION_KEY)
     if version is None:
         version = data_version()
     else:
         _remember(version)
+    _local_version.update(version=version, read_at=time.monotonic())
     entries = []
     for key in keys:
         entry = found.get(key)
-        entries.append(entry[1] if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == version else None)
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == version:
+            _keep_locally(key, version, entry[1])
+            entries.append(entry[1])
+        else:
+            entries.append(None)
     return entries
 
 
 def write_cached(key: str, value, seconds: int) -> None:
-    cache.set(key, (data_version(), value), seconds)
+    version = data_version()
+    cache.set(key, (version, value), seconds)
+    _keep_locally(key, version, value)
 
 
 def search_cache_get(key: str):

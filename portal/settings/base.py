@@ -128,6 +128,10 @@ else:
 # hospitals: seconds a search result stays cached (0 turns the search cache off,
 # used by `manage.py bench_search` to measure uncached searches).
 SEARCH_CACHE_SECONDS = env.int("SEARCH_CACHE_SECONDS", default=600)
+# hospitals: how stale (seconds) a process's own copy of the data version may be
+# before it asks the shared cache again; 0 keeps no local copy. A change made in
+# another process shows within this time (see portal/hospitals/search.py).
+SEARCH_LOCAL_VERSION_SECONDS = env.float("SEARCH_LOCAL_VERSION_SECONDS", default=1.0)
 
 # --- Accounts ---------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
