@@ -173,7 +173,7 @@ class Command(BaseCommand):
         varied_pages, varied_api, repeated_pages, repeated_api = BenchSearch()._paths()
         uncached = [
             *(Target(name, path) for name, path in TARGETS),
-            _many("hospital page", self._hospital_pages()),
+            self._hospital_target(),
             _many("search page uncached", varied_pages, UNCACHED_SEARCH),
             _many("search API uncached", varied_api, UNCACHED_SEARCH),
         ]
@@ -221,12 +221,14 @@ class Command(BaseCommand):
         return Server("booking", f"CELERY_BROKER_URL={broker_url} (tasks queued, not run in the request)",
                       {**env, "CELERY_BROKER_URL": broker_url}, targets, after=after)
 
-    def _hospital_pages(self) -> list[str]:
+    def _hospital_target(self) -> Target:
+        """A real hospital and three synthetic ones, a random one per request."""
         from portal.hospitals.models import Hospital
 
         slugs = ["hku-szh", *Hospital.objects.filter(slug__startswith="synthetic-", is_active=True)
                  .order_by("slug").values_list("slug", flat=True)[:3]]
-        return [f"/en/hospitals/{slug}/" for slug in slugs]
+        return Target("hospital page", "/en/hospitals/<slug>/ for " + ", ".join(slugs),
+                      [f"/en/hospitals/{slug}/" for slug in slugs])
 
     @staticmethod
     def _selected(targets: list[Target], only: list[str]) -> list[Target]:
