@@ -1,26 +1,32 @@
 """HTTP benchmark of the production shape (issue #9 item 6). Not a test: it prints
 figures next to a baseline measured in the same run.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench \\
-        .venv/bin/python manage.py bench_http [--duration 10] [--connections 8] \\
-        [--target search=/en/hospitals/?q=shenzhen] [--paths search-uncached=paths.txt]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench REDIS_URL=redis://127.0.0.1:6379/11 \\
+        .venv/bin/python manage.py bench_http [--duration 10] [--connections 8] [--only search] \\
+        [--target name=/path] [--paths name=FILE] [--skip-data]
 
-Steps: migrate the database named by DATABASE_URL, load the demo data and, when
-another app provides it, `generate_scaled_data --factor N`; collectstatic (WhiteNoise
-compressed files); start gunicorn (production settings, DEBUG off, 2 workers,
---no-control-socket) on a free loopback port; wait for /healthz; drive each target
-with wrk from a second process (bounded duration and connections); measure the page
-weight of the home page as served (HTML, CSS, JS, fonts, with Accept-Encoding br/gzip);
-print a table and write it to bench-results/<timestamp>.md. gunicorn is stopped at
-the end whatever happens.
+Steps: migrate the database named by DATABASE_URL, load the demo data and
+`generate_scaled_data --factor N` (--skip-data skips these three); collectstatic
+(WhiteNoise compressed files); create the booking fixtures (residents, their sessions,
+slots: portal/core/bench/booking.py). Then three gunicorn servers in turn (production
+settings, DEBUG off, 2 sync workers, --no-control-socket, a free loopback port), each
+driven by wrk from a second process, each measuring the trivial view /bench/trivial
+first, because every ratio is to the trivial view of the same server:
 
-Targets: the TARGETS table below (the trivial view first: every ratio is to it),
-plus `--target name=/path` and `--paths name=FILE` (a wrk Lua script picks a random
-path from FILE for every request, for varied, uncached queries).
+  search cache off (SEARCH_CACHE_SECONDS=0): the home and sign-in pages, hospital
+      pages, the hospital search page and the medicine search API with varied queries
+      (bench_search's `_paths()`), plus --target and --paths;
+  search cache on: the same searches with a small set of repeated queries, cache
+      filled first;
+  booking (CELERY_BROKER_URL = a Redis database only the benchmark uses, purged
+      afterwards): POST /api/v1/appointments/ as random signed-in residents.
+
+Then the page weight of the home page and the search page (HTML, CSS, JS, fonts,
+with Accept-Encoding br/gzip). The table goes to stdout and to
+bench-results/<timestamp>.md. Every gunicorn is stopped whatever happens.
 """
 
 import os
-import re
 import secrets
 import shutil
 import socket
@@ -29,51 +35,60 @@ import sys
 import tempfile
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
-from html.parser import HTMLParser
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management import get_commands
 from django.core.management.base import BaseCommand, CommandError
 
-# (name, path): the baseline first. Domains add their pages here (or on the command line).
+from portal.core.bench import booking
+from portal.core.bench.report import CACHED_SEARCH, UNCACHED_SEARCH, Goal, Row, build
+from portal.core.bench.weight import page_weight
+from portal.core.bench.wrk import LUA_BOOKING, LUA_PATHS, Result, parse_wrk, quote
+
+# (name, path) of single pages on the cache-off server; domains add theirs here.
 TARGETS: list[tuple[str, str]] = [
-    ("trivial", "/bench/trivial"),
     ("home", "/en/"),
     ("home zh-hant", "/zh-hant/"),
     ("sign-in page", "/en/accounts/login/"),
 ]
-
-# A wrk script that requests a random path from the file given after `--`.
-LUA_PATHS = """
-local paths = {}
-init = function(args)
-  for line in io.lines(args[1]) do
-    if #line > 0 then paths[#paths + 1] = line end
-  end
-  math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16) % 100000)
-end
-request = function()
-  return wrk.format("GET", paths[math.random(#paths)])
-end
-"""
+TRIVIAL = "/bench/trivial"
+WEIGHED_PAGES = ["/en/", "/en/hospitals/?q=shenzhen"]
+# A Redis database no other engineer or service uses (0-10 are taken; 11 is the cache).
+BENCH_BROKER_URL = "redis://127.0.0.1:6379/12"
+BOOKING_PATH = "/api/v1/appointments/"
 
 
 @dataclass
-class Result:
+class Target:
     name: str
-    path: str
-    rps: float
-    p50: float
-    p90: float
-    p99: float
-    requests: int
-    errors: int
-    status: int
+    label: str  # the path shown in the table
+    paths: list[str] | None = None  # several: wrk requests a random one each time
+    goal: Goal | None = None
+    fixture: booking.BookingFixture | None = None  # set for the booking target: POSTs as its residents
+
+
+@dataclass
+class Server:
+    name: str
+    note: str  # for the report: how this server differs from the others
+    env: dict[str, str]
+    targets: list[Target]
+    before: Callable[[str], None] | None = None  # once it answers, before measuring (fill a cache)
+    after: Callable[[], None] | None = None  # once it has stopped (purge the broker)
+
+
+@dataclass
+class Run:
+    rows: list[Row] = field(default_factory=list)
+    weights: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    cleanups: list[Callable[[], None]] = field(default_factory=list)  # run at the very end, whatever happens
 
 
 class Command(BaseCommand):
@@ -90,9 +105,16 @@ class Command(BaseCommand):
         parser.add_argument("--paths", action="append", default=[], metavar="NAME=FILE",
                             help="Target that requests a random path from FILE (one per line) each time.")
         parser.add_argument("--only", action="append", default=[], metavar="NAME",
-                            help="Run only these targets from the table (the trivial baseline always runs).")
+                            help="Run only the targets whose name starts with NAME, e.g. 'search', 'booking' "
+                                 "(repeatable; the trivial baseline always runs, --target/--paths too).")
         parser.add_argument("--factor", type=int, default=100, help="generate_scaled_data --factor (default 100).")
-        parser.add_argument("--no-data", action="store_true", help="Skip migrate and data loading.")
+        parser.add_argument("--no-data", "--skip-data", dest="no_data", action="store_true",
+                            help="Skip migrate and data loading (reruns); the booking fixtures are still renewed.")
+        parser.add_argument("--residents", type=int, default=300, help="Signed-in residents for the booking (300).")
+        parser.add_argument("--slots", type=int, default=200, help="Bookable slots for the booking (200).")
+        parser.add_argument("--capacity", type=int, default=50, help="Places per slot (50).")
+        parser.add_argument("--broker-url", default=BENCH_BROKER_URL,
+                            help=f"Celery broker of the booking server, purged afterwards ({BENCH_BROKER_URL}).")
         parser.add_argument("--allow-sqlite", action="store_true", help="Run without PostgreSQL (figures not comparable).")
         parser.add_argument("--output-dir", default=str(Path(settings.BASE_DIR) / "bench-results"))
 
@@ -102,25 +124,22 @@ class Command(BaseCommand):
         if not database_url.startswith("postgres") and not options["allow_sqlite"]:
             raise CommandError("Set DATABASE_URL=postgres://... (or pass --allow-sqlite for a rough run).")
         wrk = self._ensure_wrk()
-        env = self._server_env()
+        # One secret for the servers and for the sessions written below (they are signed with it).
+        secret_key = os.environ.get("SECRET_KEY") or secrets.token_urlsafe(48)
+        env = self._server_env(secret_key)
         self._prepare(env, options)
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
-        targets = self._targets(options)
-        server = self._start_gunicorn(env, port, options["workers"])
+        load_before = os.getloadavg()[0]
+        run = Run()
         try:
-            self._wait_healthy(base, server)
-            results = [self._run_target(wrk, base, name, path, paths_file, options)
-                       for name, path, paths_file in targets]
-            weight = page_weight(base, "/en/")
+            servers = self._servers(env, options, secret_key, run)
+            for server in servers:
+                self._run_server(wrk, server, options, run)
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-        report = self._report(results, weight, options, database_url)
+            for cleanup in run.cleanups:
+                cleanup()
+        context = self._context(options, database_url, load_before, servers, run)
+        report = build(title=f"HTTP benchmark, {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+                       context=context, rows=run.rows, weights=run.weights)
         self.stdout.write(report)
         out_dir = Path(options["output_dir"])
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -128,6 +147,109 @@ class Command(BaseCommand):
         out.write_text(report, encoding="utf-8")
         self.stdout.write(self.style.SUCCESS(f"Written to {out}"))
 
+    def _run_server(self, wrk: str, server: Server, options, run: Run) -> None:
+        self.stdout.write(f"Server: {server.name}")
+        try:
+            with self._gunicorn(server.env, options["workers"]) as base:
+                if server.before:
+                    server.before(base)
+                trivial = self._run_target(wrk, base, Target("trivial", TRIVIAL), options)
+                run.rows.append(Row(server.name, trivial, trivial.rps))
+                for target in server.targets:
+                    result = self._run_target(wrk, base, target, options)
+                    run.rows.append(Row(server.name, result, trivial.rps, target.goal))
+                if not run.weights:  # any server serves the same pages: weigh them on the first
+                    run.weights = [page_weight(base, path) for path in WEIGHED_PAGES]
+        finally:
+            if server.after:
+                server.after()
+
+    # --- the three servers ---------------------------------------------------------
+    def _servers(self, env: dict[str, str], options, secret_key: str, run: Run) -> list[Server]:
+        """The servers that have a selected target, each with the environment it differs by."""
+        from portal.hospitals.management.commands.bench_search import Command as BenchSearch
+
+        # Deterministic varied queries (and the small repeated set), shared with bench_search.
+        varied_pages, varied_api, repeated_pages, repeated_api = BenchSearch()._paths()
+        uncached = [
+            *(Target(name, path) for name, path in TARGETS),
+            self._hospital_target(),
+            _many("search page uncached", varied_pages, UNCACHED_SEARCH),
+            _many("search API uncached", varied_api, UNCACHED_SEARCH),
+        ]
+        cached = [
+            _many("search page cached", repeated_pages, CACHED_SEARCH),
+            _many("search API cached", repeated_api, CACHED_SEARCH),
+        ]
+        bookings = [Target("booking", f"POST {BOOKING_PATH}")]
+        uncached, cached, bookings = (self._selected(t, options["only"]) for t in (uncached, cached, bookings))
+        uncached += self._extra_targets(options)
+
+        servers = []
+        if uncached:
+            servers.append(Server("search cache off", "SEARCH_CACHE_SECONDS=0: every search reaches PostgreSQL",
+                                  {**env, "SEARCH_CACHE_SECONDS": "0"}, uncached))
+        if cached:
+            servers.append(Server("search cache on", "SEARCH_CACHE_SECONDS=600, each repeated query fetched "
+                                  "before measuring (cache filled)", {**env, "SEARCH_CACHE_SECONDS": "600"}, cached,
+                                  before=lambda base: _fill_cache(base, repeated_pages + repeated_api)))
+        if bookings:
+            servers.append(self._booking_server(env, options, secret_key, bookings, run))
+        return servers
+
+    def _booking_server(self, env, options, secret_key, targets: list[Target], run: Run) -> Server:
+        broker_url = options["broker_url"]
+        stale = _broker_purge(broker_url)
+        if stale:
+            self.stdout.write(f"The benchmark's broker {broker_url} held {stale} messages (an interrupted run?): purged")
+        fixture = booking.prepare(residents=options["residents"], slots=options["slots"],
+                                  capacity=options["capacity"], secret_key=secret_key)
+        run.cleanups.append(lambda: booking.forget_sessions(fixture))
+        for target in targets:
+            target.fixture = fixture
+
+        def after() -> None:
+            queued = _broker_purge(broker_url)
+            run.notes.append(
+                f"Booking: {options['residents']} residents signed in (sessions written before the server "
+                f"started), {options['slots']} slots × {options['capacity']} places in {fixture.department}; "
+                f"every request a random (resident, slot) with its own Idempotency-Key; {booking.bookings_made():,} "
+                f"bookings made (warm-up included). Notifications were queued on the broker {broker_url} as in "
+                f"production, not run eagerly in the request; no worker ran: {queued:,} task messages were "
+                f"waiting there at the end, then purged.")
+
+        return Server("booking", f"CELERY_BROKER_URL={broker_url} (tasks queued, not run in the request)",
+                      {**env, "CELERY_BROKER_URL": broker_url}, targets, after=after)
+
+    def _hospital_target(self) -> Target:
+        """A real hospital and three synthetic ones, a random one per request."""
+        from portal.hospitals.models import Hospital
+
+        slugs = ["hku-szh", *Hospital.objects.filter(slug__startswith="synthetic-", is_active=True)
+                 .order_by("slug").values_list("slug", flat=True)[:3]]
+        return Target("hospital page", "/en/hospitals/<slug>/ for " + ", ".join(slugs),
+                      [f"/en/hospitals/{slug}/" for slug in slugs])
+
+    @staticmethod
+    def _selected(targets: list[Target], only: list[str]) -> list[Target]:
+        return [t for t in targets if not only or any(t.name.startswith(name) for name in only)]
+
+    def _extra_targets(self, options) -> list[Target]:
+        targets = []
+        for spec in options["target"]:
+            name, _, path = spec.partition("=")
+            if not path.startswith("/"):
+                raise CommandError(f"--target wants NAME=/path, got {spec!r}")
+            targets.append(Target(name, path))
+        for spec in options["paths"]:
+            name, _, file = spec.partition("=")
+            paths = [line.strip() for line in Path(file).read_text(encoding="utf-8").splitlines() if line.strip()]
+            if not paths:
+                raise CommandError(f"{file} has no paths")
+            targets.append(Target(name, f"{paths[0]} (+{len(paths) - 1} more from {file})", paths))
+        return targets
+
+    # --- set-up ----------------------------------------------------------------------
     def _ensure_wrk(self) -> str:
         found = shutil.which("wrk")
         if found:
@@ -141,17 +263,21 @@ class Command(BaseCommand):
             raise CommandError("Could not install wrk (apt-get install wrk)")
         return found
 
-    def _server_env(self) -> dict[str, str]:
-        return {
+    def _server_env(self, secret_key: str) -> dict[str, str]:
+        env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "portal.settings.production",
             "DEBUG": "0",
-            "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(48),
+            "SECRET_KEY": secret_key,
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_HSTS_SECONDS": "0",
             "ALLOWED_HOSTS": "127.0.0.1",
             "LOG_LEVEL": "WARNING",
         }
+        # Only the booking server gets a broker (the benchmark's own): a broker URL from the
+        # shell would send the demo data's notifications to someone else's queue.
+        env.pop("CELERY_BROKER_URL", None)
+        return env
 
     def _manage(self, env, *args):
         subprocess.run([sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *args], check=True, env=env)  # noqa: S603
@@ -169,92 +295,91 @@ class Command(BaseCommand):
         else:
             self.stdout.write("generate_scaled_data is not available on this branch: using the demo data only")
 
-    def _targets(self, options) -> list[tuple[str, str, str | None]]:
-        table = [(n, p) for n, p in TARGETS if not options["only"] or n == "trivial" or n in options["only"]]
-        targets: list[tuple[str, str, str | None]] = [(n, p, None) for n, p in table]
-        for spec in options["target"]:
-            name, _, path = spec.partition("=")
-            if not path.startswith("/"):
-                raise CommandError(f"--target wants NAME=/path, got {spec!r}")
-            targets.append((name, path, None))
-        for spec in options["paths"]:
-            name, _, file = spec.partition("=")
-            paths = [line.strip() for line in Path(file).read_text(encoding="utf-8").splitlines() if line.strip()]
-            if not paths:
-                raise CommandError(f"{file} has no paths")
-            encoded = Path(tempfile.mkstemp(prefix="bench-paths-", suffix=".txt")[1])
-            encoded.write_text("\n".join(_quote(p) for p in paths) + "\n", encoding="utf-8")
-            targets.append((name, f"{paths[0]} (+{len(paths) - 1} more from {file})", str(encoded)))
-        return targets
-
-    def _start_gunicorn(self, env, port: int, workers: int) -> subprocess.Popen:
+    # --- one server, one target ---------------------------------------------------------
+    @contextmanager
+    def _gunicorn(self, env: dict[str, str], workers: int) -> Iterator[str]:
+        port = _free_port()
         command = [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
                    "--workers", str(workers), "--no-control-socket", "--log-level", "warning"]
-        self.stdout.write(f"Starting: {' '.join(command[1:])}")
-        return subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)  # noqa: S603
-
-    def _wait_healthy(self, base: str, server: subprocess.Popen, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if server.poll() is not None:
-                raise CommandError(f"gunicorn exited with {server.returncode}")
+        self.stdout.write(f"  starting: {' '.join(command[1:])}")
+        server = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)  # noqa: S603
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _wait_healthy(base, server)
+            yield base
+        finally:
+            server.terminate()
             try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.2)
-        raise CommandError("gunicorn did not answer /healthz in time")
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
-    def _run_target(self, wrk, base, name, path, paths_file, options) -> Result:
-        first = path.split(" ")[0]
-        status = _status(base + _quote(first))
-        url = base + (_quote(first) if paths_file is None else "/")
+    def _run_target(self, wrk: str, base: str, target: Target, options) -> Result:
+        status = "" if target.fixture else _statuses(base, target.paths or [target.label])
+        self.stdout.write(f"  {target.name}: {target.label}" + (f" (HTTP {status})" if status else ""))
         command = [wrk, f"-t{options['threads']}", f"-c{options['connections']}", "--latency", "--timeout", "5s"]
-        script = None
-        if paths_file:
-            script = Path(tempfile.mkstemp(prefix="bench-", suffix=".lua")[1])
-            script.write_text(LUA_PATHS, encoding="utf-8")
-            command += ["-s", str(script)]
-        tail = [url] + (["--", paths_file] if paths_file else [])
-        self.stdout.write(f"  {name}: {path} (HTTP {status})")
-        if options["warmup"]:
-            subprocess.run([*command, f"-d{options['warmup']}s", *tail], check=True, capture_output=True)  # noqa: S603
-        run = subprocess.run([*command, f"-d{options['duration']}s", *tail], check=True,  # noqa: S603
-                             capture_output=True, text=True)
-        if script:
-            script.unlink()
-        return _parse_wrk(name, path, run.stdout, status)
+        with tempfile.TemporaryDirectory(prefix="bench-http-") as folder:
+            run = None
+            for seconds in (options["warmup"], options["duration"]):
+                if not seconds:
+                    continue
+                script, url, args = self._wrk_script(Path(folder), base, target)
+                run = subprocess.run([*command, f"-d{seconds}s", *script, url, *args],  # noqa: S603
+                                     check=True, capture_output=True, text=True)
+        return parse_wrk(target.name, target.label, run.stdout, status)
 
-    def _report(self, results: list[Result], weight: dict, options, database_url: str) -> str:
-        baseline = results[0].rps or 1.0
+    def _wrk_script(self, folder: Path, base: str, target: Target) -> tuple[list[str], str, list[str]]:
+        """(script options, URL, script arguments) for wrk."""
+        if target.fixture:
+            fixture = target.fixture
+            sessions = folder / "sessions.txt"
+            sessions.write_text("\n".join(fixture.session_keys) + "\n", encoding="utf-8")
+            script = folder / "booking.lua"
+            script.write_text(LUA_BOOKING, encoding="utf-8")
+            # A new key prefix for every wrk run: the warm-up's keys must not be replayed.
+            prefix = secrets.token_hex(6)
+            slots = ",".join(map(str, fixture.slot_ids))
+            return ["-s", str(script)], base + BOOKING_PATH, ["--", str(sessions), slots, fixture.csrf_token, prefix]
+        if target.paths:
+            paths = folder / "paths.txt"
+            paths.write_text("\n".join(quote(p) for p in target.paths) + "\n", encoding="utf-8")
+            script = folder / "paths.lua"
+            script.write_text(LUA_PATHS, encoding="utf-8")
+            return ["-s", str(script)], base + "/", ["--", str(paths)]
+        return [], base + quote(target.label), []
+
+    def _context(self, options, database_url: str, load_before: float, servers: list[Server], run: Run) -> list[str]:
+        from portal.hospitals.models import Hospital
+        from portal.medicines.models import ConnectItem
+
         engine = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
         lines = [
-            f"# HTTP benchmark, {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+            f"gunicorn, {options['workers']} sync workers, production settings (DEBUG off), {engine} with "
+            f"{Hospital.objects.count():,} hospitals and {ConnectItem.objects.count():,} Connect items; "
+            f"wrk {options['threads']} threads, {options['connections']} connections, {options['duration']} s per "
+            f"target after {options['warmup']} s warm-up, from a second process over loopback on one machine "
+            f"({os.cpu_count()} cores, load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end).",
             "",
-            f"gunicorn, {options['workers']} sync workers, production settings, {engine}; wrk "
-            f"{options['threads']} threads, {options['connections']} connections, {options['duration']} s per target "
-            f"after {options['warmup']} s warm-up; loopback on one machine ({os.cpu_count()} cores, load average "
-            f"{os.getloadavg()[0]:.1f} at the end).",
+            "Each server measures the trivial view (`/bench/trivial`: full middleware, no database) first; "
+            "every ratio is to the trivial view of the same server in the same run. Servers:",
             "",
-            "| target | path | HTTP | requests/s | p50 ms | p90 ms | p99 ms | ratio to trivial | non-2xx/3xx |",
-            "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+            *(f"- {server.name}: {server.note}" for server in servers),
+            "",
+            "Targets (issue #9): search uncached ≥ 0.15 of trivial with p99 ≤ 100 ms, cached ≥ 0.6; "
+            "page weight ≤ 100 KB transferred. \"not 2xx\": wrk counts status ≥ 400 and socket errors; "
+            "the booking counts every answer that is not 2xx (listed below the table).",
         ]
-        for r in results:
-            lines.append(f"| {r.name} | `{r.path}` | {r.status} | {r.rps:,.0f} | {r.p50:.1f} | {r.p90:.1f} | {r.p99:.1f} "
-                         f"| {r.rps / baseline:.2f} | {r.errors} |")
-        lines += ["", f"## Page weight of {weight['url']} (as served, Accept-Encoding: br, gzip)", "",
-                  "| kind | files | transferred bytes | uncompressed bytes |", "| --- | ---: | ---: | ---: |"]
-        for kind in ("html", "css", "js", "font", "image"):
-            files, sent, raw = weight["by_kind"].get(kind, (0, 0, 0))
-            lines.append(f"| {kind} | {files} | {sent:,} | {raw:,} |")
-        lines.append(f"| **total** | {weight['files']} | **{weight['transferred']:,}** | {weight['uncompressed']:,} |")
-        lines += ["", "Files: " + ", ".join(f"`{u}` ({enc or 'identity'}, {n:,} B)" for u, enc, n in weight["files_list"]), ""]
-        return "\n".join(lines)
+        if run.notes:
+            lines += ["", *run.notes]
+        return lines
 
 
 # --- helpers ----------------------------------------------------------------------------
+
+def _many(name: str, paths: list[str], goal: Goal | None = None) -> Target:
+    return Target(name, f"{paths[0]} (+{len(paths) - 1} more)" if len(paths) > 1 else paths[0], paths, goal)
+
 
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -262,15 +387,31 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _quote(path: str) -> str:
-    return urllib.parse.quote(path, safe="/?=&%:+,;@-._~")
+def _wait_healthy(base: str, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise CommandError(f"gunicorn exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    raise CommandError("gunicorn did not answer /healthz in time")
+
+
+def _statuses(base: str, paths: list[str], sample: int = 5) -> str:
+    """Status of the first few paths, e.g. "200" or "200/404", before measuring them."""
+    seen = sorted({_status(base + quote(path)) for path in paths[:sample]})
+    return "/".join(map(str, seen))
 
 
 def _status(url: str) -> int:
-    request = urllib.request.Request(url)  # noqa: S310
     opener = urllib.request.build_opener(_NoRedirect)
     try:
-        with opener.open(request, timeout=10) as response:
+        with opener.open(urllib.request.Request(url), timeout=10) as response:  # noqa: S310
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
@@ -281,118 +422,22 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+def _fill_cache(base: str, paths: list[str]) -> None:
+    """Fetch each repeated query so the measured run finds it cached (twice: with a
+    per-process cache, when REDIS_URL is unset, both workers are likely to see it)."""
+    for path in paths * 2:
+        _status(base + quote(path))
 
 
-def _ms(value: str) -> float:
-    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value)
-    if not match:
-        raise CommandError(f"Cannot read wrk latency {value!r}")
-    return float(match.group(1)) * _UNITS[match.group(2)]
+def _broker_purge(broker_url: str) -> int:
+    """Empty the benchmark's own Redis database; returns how many messages were
+    queued in it (Celery's queues are Redis lists)."""
+    import redis
 
-
-def _parse_wrk(name: str, path: str, output: str, status: int) -> Result:
-    def percentile(p: str) -> float:
-        match = re.search(rf"^\s+{p}%\s+(\S+)", output, re.MULTILINE)
-        return _ms(match.group(1)) if match else float("nan")
-
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    total = re.search(r"(\d+) requests in", output)
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    error_count = int(errors.group(1)) if errors else 0
-    if socket_errors:
-        error_count += sum(int(g) for g in socket_errors.groups())
-    if not rps:
-        raise CommandError(f"Unexpected wrk output for {name}:\n{output}")
-    return Result(name, path, float(rps.group(1)), percentile("50"), percentile("90"), percentile("99"),
-                  int(total.group(1)) if total else 0, error_count, status)
-
-
-class _Assets(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.assets: list[tuple[str, str]] = []
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "link" and a.get("href") and ("stylesheet" in (a.get("rel") or "") or a.get("as") == "font"):
-            self.assets.append(("css" if "stylesheet" in (a.get("rel") or "") else "font", a["href"]))
-        elif tag == "link" and a.get("href") and "icon" in (a.get("rel") or ""):
-            self.assets.append(("image", a["href"]))
-        elif tag == "script" and a.get("src"):
-            self.assets.append(("js", a["src"]))
-        elif tag == "img" and a.get("src"):
-            self.assets.append(("image", a["src"]))
-
-
-def _fetch(url: str) -> tuple[bytes, str, int]:
-    """(body as transferred, content-encoding, uncompressed size)."""
-    request = urllib.request.Request(url, headers={"Accept-Encoding": "br, gzip", "Accept-Language": "en"})  # noqa: S310
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-        body = response.read()
-        encoding = response.headers.get("Content-Encoding", "")
-    raw = body
-    if encoding == "gzip":
-        import gzip
-
-        raw = gzip.decompress(body)
-    elif encoding == "br":
-        import brotli
-
-        raw = brotli.decompress(body)
-    return body, encoding, len(raw)
-
-
-def page_weight(base: str, path: str) -> dict:
-    """Bytes of a page and everything it loads (stylesheets, scripts, fonts from
-    @font-face in those stylesheets, icons and images), as the server sends them."""
-    seen: dict[str, tuple[str, str, int, int]] = {}
-
-    def get(kind: str, url: str) -> bytes:
-        if url in seen:
-            return b""
-        body, encoding, raw = _fetch(url)
-        seen[url] = (kind, encoding, len(body), raw)
-        return body
-
-    html_url = base + path
-    body, encoding, _raw = _fetch(html_url)
-    seen[html_url] = ("html", encoding, len(body), _raw)
-    html = _decode(body, encoding)
-    parser = _Assets()
-    parser.feed(html)
-    for kind, href in parser.assets:
-        url = urllib.parse.urljoin(html_url, href)
-        data = get(kind, url)
-        if kind == "css" and data:
-            css = _decode(data, seen[url][1])
-            for ref in re.findall(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)", css):
-                if ref.startswith("data:"):
-                    continue
-                ref_kind = "font" if re.search(r"\.(woff2?|ttf|otf)(\?|$)", ref) else "image"
-                get(ref_kind, urllib.parse.urljoin(url, ref))
-    by_kind: dict[str, tuple[int, int, int]] = {}
-    for kind, _enc, sent, raw in seen.values():
-        files, s, r = by_kind.get(kind, (0, 0, 0))
-        by_kind[kind] = (files + 1, s + sent, r + raw)
-    return {
-        "url": path,
-        "by_kind": by_kind,
-        "files": len(seen),
-        "transferred": sum(v[2] for v in seen.values()),
-        "uncompressed": sum(v[3] for v in seen.values()),
-        "files_list": [(u.replace(base, ""), v[1], v[2]) for u, v in seen.items()],
-    }
-
-
-def _decode(body: bytes, encoding: str) -> str:
-    if encoding == "gzip":
-        import gzip
-
-        body = gzip.decompress(body)
-    elif encoding == "br":
-        import brotli
-
-        body = brotli.decompress(body)
-    return body.decode("utf-8", errors="replace")
+    client = redis.Redis.from_url(broker_url)
+    try:
+        queued = sum(client.llen(key) for key in client.scan_iter(_type="list"))
+        client.flushdb()
+        return queued
+    finally:
+        client.close()
