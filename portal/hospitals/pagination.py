@@ -11,7 +11,6 @@
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Window
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
@@ -62,32 +61,34 @@ class LeanPageNumberPagination(PageNumberPagination):
 
 
 class WindowCountPaginator(Paginator):
-    """For a values() queryset: each row also carries `result_total`, the number of
-    rows in the whole result. `count_queryset` is counted only when the page asked
+    """Pages read by `fetch(offset, limit)`, whose rows (dicts) each carry `result_total`,
+    the number of rows in the whole result. `count()` runs only when the page asked
     for is past the end (there is no row to read the total from)."""
 
     cap = COUNT_CAP
 
-    def __init__(self, object_list, per_page, *args, count_queryset=None, **kwargs):
-        super().__init__(object_list.annotate(result_total=Window(Count("*"))), per_page, *args, **kwargs)
-        self.count_queryset = count_queryset
+    def __init__(self, fetch, per_page, *, count, **kwargs):
+        super().__init__([], per_page, **kwargs)
+        self._fetch, self._count = fetch, count
 
     @cached_property
     def count(self) -> int:
-        rows = self.object_list if self.count_queryset is None else self.count_queryset
-        return rows.order_by().count()
+        return self._count()
 
     @property
     def capped(self) -> bool:
         return self.count > self.cap
+
+    def page(self, number):
+        number = self.validate_number(number)
+        return self._get_page(self._fetch((number - 1) * self.per_page, self.per_page), number, self)
 
     def get_page(self, number):
         try:
             number = max(1, int(number))
         except (TypeError, ValueError):
             number = 1
-        bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page])
+        rows = self._fetch((number - 1) * self.per_page, self.per_page)
         if rows:
             self.count = rows[0]["result_total"]
         elif number == 1:

@@ -26,9 +26,8 @@ from .search import (
     search_cache_set,
     write_cached,
 )
+from .search_sql import hospital_result_rows
 from .selectors import (
-    as_list_values,
-    best_first,
     filter_options,
     hospital_detail,
     hospital_matches,
@@ -151,8 +150,10 @@ def _results_fragment(filters, number: int, options: dict) -> str:
     if fragment is not None:
         return fragment
     points = [SimpleNamespace(**point) for point in options["border_points"]]
-    matches = hospital_matches(filters, points)
-    paginator = WindowCountPaginator(as_list_values(best_first(matches, filters.q)), PAGE_SIZE, count_queryset=matches)
+    language = get_language()
+    paginator = WindowCountPaginator(
+        lambda offset, limit: hospital_result_rows(filters, points, language, offset, limit), PAGE_SIZE,
+        count=lambda: hospital_matches(filters, points).count())
     page = paginator.get_page(number)
     hospitals = list(page.object_list)
     context = {

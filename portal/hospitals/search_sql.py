@@ -1,0 +1,111 @@
+"""The hospital search page's query, written as SQL.
+
+`selectors.hospital_search` (the ORM) is the reference: the API, the admin and the
+count fall back to it. The search page, the busiest page of the portal, runs this
+instead: building and compiling the ORM query (rank CASE, window count, array
+subquery, modeltranslation's rewriting of every field name) cost about 2 ms per
+request on these machines, as much as PostgreSQL took to run it. Here the SQL of a
+given combination of filters is the same text every time, so psycopg prepares it
+and PostgreSQL skips planning as well.
+
+`tests/hospitals/test_search_sql.py` checks that both give the same rows, in the
+same order, for every filter on every database.
+
+Only table and column names from the models and the constants below are written
+into the SQL text; every value a visitor typed is a query parameter.
+"""
+
+# ruff: noqa: S608 (see above: no user input in the SQL text)
+
+from __future__ import annotations
+
+from math import cos, radians
+
+from django.db import connection
+from modeltranslation.utils import build_localized_fieldname
+
+from .models import City, Department, Hospital, Specialty
+from .search import NAME_SEPARATOR, _contained, normalise, query_terms
+from .selectors import LIST_VALUES, HospitalFilters
+
+HOSPITAL = Hospital._meta.db_table
+CITY = City._meta.db_table
+DEPARTMENT = Department._meta.db_table
+SPECIALTY = Specialty._meta.db_table
+
+# The same programmes and languages as selectors.PROGRAMME_FILTERS and LANGUAGE_FILTERS.
+PROGRAMME_CONDITIONS = {
+    "connect": "h.is_connect_designated",
+    "voucher": "h.is_voucher_point",
+    "ambulance": "h.ambulance_role <> ''",
+    "hk-gp": "h.has_hk_style_gp",
+    "insurance": "h.accepts_insurance",
+}
+LANGUAGE_CONDITIONS = {
+    "cantonese": "h.speaks_cantonese",
+    "putonghua": "h.speaks_putonghua",
+    "english": "h.speaks_english",
+    "portuguese": "h.speaks_portuguese",
+}
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern containing `text` literally (as Django's `contains` escapes it)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def hospital_result_rows(filters: HospitalFilters, border_points, language: str, offset: int, limit: int) -> list[dict]:
+    """One page of the search: the `LIST_VALUES` of each hospital, plus `result_total`
+    (the number of matches) and, on PostgreSQL, `specialty_codes`. `border_points`
+    are the cached filter options' points (objects with code, latitude, longitude)."""
+    conditions = ["h.is_active"]
+    params: list = []
+    if filters.city:
+        conditions.append(f"h.city_id IN (SELECT id FROM {CITY} WHERE code = %s)")
+        params.append(filters.city)
+    if filters.programme in PROGRAMME_CONDITIONS:
+        conditions.append(PROGRAMME_CONDITIONS[filters.programme])
+    if filters.language in LANGUAGE_CONDITIONS:
+        conditions.append(LANGUAGE_CONDITIONS[filters.language])
+    if filters.specialty:
+        conditions.append(f"EXISTS (SELECT 1 FROM {DEPARTMENT} d JOIN {SPECIALTY} s ON s.id = d.specialty_id "
+                          "WHERE d.hospital_id = h.id AND s.code = %s)")
+        params.append(filters.specialty)
+    if filters.border_point:
+        point = next((p for p in border_points if p.code == filters.border_point), None)
+        if point is None:
+            return []
+        latitude, longitude = float(point.latitude), float(point.longitude)
+        lat_delta = filters.within_km / 111.0
+        lon_delta = filters.within_km / (111.0 * max(cos(radians(latitude)), 0.01))
+        conditions.append("h.latitude BETWEEN %s AND %s AND h.longitude BETWEEN %s AND %s")
+        params += [latitude - lat_delta, latitude + lat_delta, longitude - lon_delta, longitude + lon_delta]
+    terms = query_terms(filters.q)
+    for term in terms:
+        conditions.append("h.search_key LIKE %s ESCAPE '\\'")
+        params.append(_like(_contained(term)))
+
+    name_column = build_localized_fieldname("name", language)
+    order_params: list = []
+    if terms:
+        # selectors.best_first / search.rank_expression: exact name, then a name
+        # starting with the query, then the rest.
+        order = (f"CASE WHEN h.search_key LIKE %s ESCAPE '\\' THEN 0 WHEN h.search_key LIKE %s ESCAPE '\\' THEN 1 "
+                 f"ELSE 2 END, h.{name_column}, h.id")
+        order_params = [_like(f"{NAME_SEPARATOR} {normalise(filters.q)} {NAME_SEPARATOR}"),
+                        _like(f"{NAME_SEPARATOR} {' '.join(terms)}")]
+    else:
+        order = f"(SELECT sort_order FROM {CITY} c WHERE c.id = h.city_id), h.{name_column}, h.id"
+
+    columns = ", ".join(f"h.{column}" for column in LIST_VALUES)
+    extra = ""
+    if connection.vendor == "postgresql":
+        extra = (f", ARRAY(SELECT s.code FROM {DEPARTMENT} d JOIN {SPECIALTY} s ON s.id = d.specialty_id "
+                 "WHERE d.hospital_id = h.id ORDER BY s.code) AS specialty_codes")
+    sql = (f"SELECT {columns}, COUNT(*) OVER () AS result_total{extra} FROM {HOSPITAL} h "
+           f"WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT %s OFFSET %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *order_params, limit, offset])
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
