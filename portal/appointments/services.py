@@ -513,8 +513,14 @@ def _sql(template: str) -> str:
 
 def _book_postgresql(*, actor, resident, slot_id, reason, id_document, pay_with_vouchers, on_behalf, now, lock,
                      after_count) -> Appointment:
-    """The booking in two statements (see the comment above `_TABLES`)."""
+    """The booking in two statements (see the comment above `_TABLES`). `lock`
+    and `after_count` are the ORM path's test hooks; this path always locks."""
     waiting, offered = WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED
+    # What does not depend on the slot is worked out before its row is locked.
+    reference = _new_reference()
+    link = _link(resident, "detail", reference)
+    language = _language_of(resident)
+    channels = _channels_for(resident)
     with _prepared_cursor() as cursor:
         cursor.execute(_sql(_LOCK_SQL), {"slot": slot_id, "resident": resident.pk, "waiting": waiting, "offered": offered})
         row = cursor.fetchone()
@@ -527,9 +533,6 @@ def _book_postgresql(*, actor, resident, slot_id, reason, id_document, pay_with_
         if pay_with_vouchers and not (slot.hospital_voucher_point and slot.department_accepts_vouchers):
             raise VouchersNotAccepted
 
-        reference = _new_reference()
-        link = _link(resident, "detail", reference)
-        language = _language_of(resident)
         context = {
             "reference": reference,
             "when": f"{timezone.localtime(slot.starts_at):%Y-%m-%d %H:%M}",
@@ -540,10 +543,13 @@ def _book_postgresql(*, actor, resident, slot_id, reason, id_document, pay_with_
         # it at once; the reminders when they come due (as notify_later).
         confirmation = render_event("appointment_booked", {**context, "recipient": resident, "link": link}, language)
         reminders = _reminder_schedule(slot.starts_at, context, now=now)
-        messages = [("appointment_booked", context, confirmation, now, False)] + [
-            ("appointment_reminder", reminder_context, sending.NOT_RENDERED, when, True)
-            for when, reminder_context in reminders
-        ]
+        # (event, context, rendered, send_after, in the appointment's group) per message
+        events, contexts, rendered, send_after, grouped = zip(
+            ("appointment_booked", context, confirmation, now, False),
+            *(("appointment_reminder", reminder_context, sending.NOT_RENDERED, when, True)
+              for when, reminder_context in reminders),
+            strict=True,
+        )
         cursor.execute(_sql(_BOOK_SQL), {
             "slot": slot_id, "resident": resident.pk, "actor": actor.pk, "now": now, "capacity": slot.capacity,
             "starts_at": slot.starts_at, "reference": reference, "reason": reason, "id_document": id_document,
@@ -553,14 +559,11 @@ def _book_postgresql(*, actor, resident, slot_id, reason, id_document, pay_with_
             "booked": Appointment.Status.BOOKED, "cancelled": Appointment.Status.CANCELLED,
             "action": AppointmentEvent.Action.BOOKED, "waiting": waiting, "offered": offered,
             "accepted": WaitlistEntry.Status.ACCEPTED, "pending": Delivery.State.PENDING,
-            "language": language, "link": link, "channels": _channels_for(resident),
-            "m_event": [m[0] for m in messages],
-            "m_context": [json.dumps(m[1]) for m in messages],
-            "m_subject": [m[2].subject for m in messages],
-            "m_body": [m[2].text for m in messages],
-            "m_body_html": [m[2].html for m in messages],
-            "m_send_after": [m[3] for m in messages],
-            "m_grouped": [m[4] for m in messages],
+            "language": language, "link": link, "channels": channels,
+            "m_event": list(events), "m_context": [json.dumps(each) for each in contexts],
+            "m_subject": [message.subject for message in rendered], "m_body": [message.text for message in rendered],
+            "m_body_html": [message.html for message in rendered], "m_send_after": list(send_after),
+            "m_grouped": list(grouped),
         })
         row = cursor.fetchone()
     if row is None:
