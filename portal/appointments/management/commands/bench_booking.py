@@ -58,6 +58,7 @@ class Command(BaseCommand):
             hospital, residents, slots = self._setup(tag, total, capacity)
             insert_rate = self._baseline(processes, per_process)
             booking_rate, taken = self._bookings(processes, per_process, residents, slots)
+            written = self._written(hospital, tag)
         finally:
             notification_services.sending.queue = original_queue
             self._teardown(tag)
@@ -65,6 +66,7 @@ class Command(BaseCommand):
         self.stdout.write(f"processes={processes} requests={total} capacity/slot={capacity}")
         self.stdout.write(f"plain indexed insert:   {insert_rate:8.1f} rows/s")
         self.stdout.write(f"booking (full service): {booking_rate:8.1f} bookings/s  ({taken} got 'taken')")
+        self.stdout.write("written by the bookings: " + ", ".join(f"{count} {name}" for name, count in written.items()))
         self.stdout.write(f"ratio: {ratio:.2f} (target >= 0.30)")
 
     def _setup(self, tag, total, capacity):
@@ -154,6 +156,21 @@ class Command(BaseCommand):
 
         elapsed, taken = self._run(processes, work)
         return processes * per_process / elapsed, sum(taken)
+
+    def _written(self, hospital, tag) -> dict[str, int]:
+        """What the bookings wrote, as a check that each did the whole job."""
+        from portal.appointments.models import AppointmentEvent
+        from portal.notifications.models import Delivery, Notification
+
+        appointments = Appointment.objects.filter(slot__department__hospital=hospital)
+        notifications = Notification.objects.filter(recipient__email__startswith=f"bench-{tag}-")
+        return {
+            "appointments": appointments.count(),
+            "events": AppointmentEvent.objects.filter(appointment__in=appointments).count(),
+            "confirmations": notifications.filter(event="appointment_booked").exclude(subject="").count(),
+            "reminders": notifications.filter(event="appointment_reminder").count(),
+            "deliveries": Delivery.objects.filter(notification__in=notifications).count(),
+        }
 
     def _teardown(self, tag):
         with connection.cursor() as cursor:
