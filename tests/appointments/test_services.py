@@ -18,6 +18,16 @@ from portal.notifications.models import Notification
 from tests import factories
 
 
+@pytest.fixture(autouse=True, params=[pytest.param("postgresql", marks=pytest.mark.postgres), "orm"])
+def booking_path(request, monkeypatch):
+    """Every rule here is checked on both ways of booking: the two hand-written
+    statements used on PostgreSQL, and the ORM path used on other databases
+    (services.appointment_book)."""
+    if request.param == "orm":
+        monkeypatch.setattr(services, "_book_postgresql", services._book_orm)
+    return request.param
+
+
 def test_booking_records_actor_event_and_notification(book, booker, slot):
     appointment = book(slot, pay_with_vouchers=True)
     assert appointment.status == "booked" and appointment.seat == 1 and len(appointment.reference) == 8

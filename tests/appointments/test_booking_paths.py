@@ -1,0 +1,142 @@
+"""The PostgreSQL booking path (two hand-written statements, see
+services._book_postgresql) against the ORM path, which other databases use:
+the same rows, the confirmation's deliveries queued after commit, and the round
+trips the statements were written to save. The rules themselves are tested on
+both paths in test_services.py."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from portal.appointments import services
+from portal.appointments.models import AppointmentEvent, WaitlistEntry
+from portal.hospitals.models import Department, Specialty
+from portal.notifications import sending
+from portal.notifications.models import Delivery, Notification
+
+from .factories import SlotFactory, make_resident
+
+pytestmark = pytest.mark.postgres
+
+
+def _reachable_everywhere():
+    resident = make_resident(phone="+85291234567")
+    resident.notify_by_sms = resident.notify_by_whatsapp = True
+    resident.language = "zh-hant"
+    resident.save()
+    return resident
+
+
+def _written(appointment) -> dict:
+    """What a booking wrote, with ids and the random reference taken out."""
+    resident, reference, group = appointment.resident, appointment.reference, f"appointment:{appointment.pk}"
+    appointment.refresh_from_db()
+
+    def text(value: str) -> str:
+        return value.replace(reference, "REFERENCE")
+
+    return {
+        "appointment": (appointment.starts_at, appointment.seat, appointment.seat_limit, appointment.reason,
+                        appointment.id_document, appointment.pay_with_vouchers, appointment.status,
+                        appointment.booked_by_id == resident.pk, appointment.created_at, appointment.cancelled_at),
+        "events": [
+            (event.action, event.actor_id == resident.pk, event.on_behalf, event.from_slot_id,
+             event.to_slot_id == appointment.slot_id, event.note, event.created_at)
+            for event in AppointmentEvent.objects.filter(appointment=appointment)
+        ],
+        "waitlist": list(WaitlistEntry.objects.filter(resident=resident).values_list("status", flat=True)),
+        "notifications": [
+            (n.event, {**n.context, "reference": text(n.context["reference"])}, n.language, text(n.subject),
+             text(n.body), text(n.body_html), text(n.link), n.group_key.replace(group, "GROUP"), n.send_after,
+             n.created_at, n.read_at, n.cancelled_at,
+             sorted((d.channel, d.state, d.attempts, d.next_attempt_at, d.queued_at, d.claimed_at, d.claim_token,
+                     d.sent_at, d.last_error) for d in n.deliveries.all()))
+            for n in Notification.objects.filter(recipient=resident).order_by("send_after", "event")
+        ],
+    }
+
+
+def _book_at(frozen, monkeypatch, resident, slot):
+    with monkeypatch.context() as patch:
+        patch.setattr(timezone, "now", lambda: frozen)
+        return services.appointment_book(actor=resident, resident=resident, slot_id=slot.pk, reason="Check-up ",
+                                         id_document="travel_permit", pay_with_vouchers=True)
+
+
+@pytest.mark.parametrize("on_waiting_list", [False, True])
+def test_postgresql_path_writes_what_the_orm_path_writes(department, monkeypatch, on_waiting_list):
+    frozen = timezone.now()
+    starts_at = frozen.replace(microsecond=0) + timedelta(days=2)
+    written = {}
+    for path in ("postgresql", "orm"):
+        # the same kind of department (named after its specialty) and time for each path
+        specialty = department.specialty
+        twin = Department.objects.create(
+            hospital=department.hospital, accepts_vouchers=True,
+            specialty=Specialty.objects.create(code=f"{specialty.code}-{path}", name_en=specialty.name_en,
+                                               name_zh_hant=specialty.name_zh_hant, name_zh_hans=specialty.name_zh_hans),
+        )
+        slot = SlotFactory(department=twin, starts_at=starts_at, capacity=2)
+        resident = _reachable_everywhere()
+        if on_waiting_list:
+            WaitlistEntry.objects.create(resident=resident, department=twin, added_by=resident,
+                                         date=timezone.localtime(starts_at).date())
+        with monkeypatch.context() as patch:
+            if path == "orm":
+                patch.setattr(services, "_book_postgresql", services._book_orm)
+            appointment = _book_at(frozen, monkeypatch, resident, slot)
+        rows = _written(appointment)
+        # auto_now fields come from the clock at save time on the ORM path
+        rows["appointment"] = rows["appointment"][:8] + rows["appointment"][9:]
+        rows["events"] = [event[:6] for event in rows["events"]]
+        rows["notifications"] = [n[:9] + n[10:] for n in rows["notifications"]]
+        written[path] = rows
+        assert all(n.created_at >= frozen for n in Notification.objects.filter(recipient=resident))
+
+    assert written["postgresql"] == written["orm"]
+    notifications = written["postgresql"]["notifications"]
+    assert [n[0] for n in notifications] == ["appointment_booked", "appointment_reminder", "appointment_reminder"]
+    assert [len(n[-1]) for n in notifications] == [3, 3, 3]  # e-mail, SMS and WhatsApp
+    assert notifications[0][3] and not notifications[1][3]  # the confirmation is rendered, reminders when due
+    assert written["postgresql"]["waitlist"] == (["accepted"] if on_waiting_list else [])
+
+
+def test_department_name_in_messages(department, book, booker):
+    department.name_en, department.name_zh_hant, department.name_zh_hans = "Eye clinic", "眼科診所", ""
+    department.save()
+    appointment = book(SlotFactory(department=department))
+    context = Notification.objects.get(recipient=booker, event="appointment_booked").context
+    assert context["department"] == {"en": "Eye clinic", "zh-hant": "眼科診所", "zh-hans": "Eye clinic"}
+    assert context["reference"] == appointment.reference
+    assert context["hospital"]["en"] == department.hospital.name_en
+
+
+def test_confirmation_deliveries_are_queued_after_commit(book, booker, slot, monkeypatch,
+                                                         django_capture_on_commit_callbacks):
+    queued = []
+    monkeypatch.setattr(sending, "queue", lambda ids: queued.extend(ids) or len(ids))
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = book(slot)
+        assert queued == []
+    confirmation = Delivery.objects.filter(notification__recipient=booker, notification__event="appointment_booked")
+    assert queued == list(confirmation.order_by("id").values_list("id", flat=True)) != []
+    assert not Delivery.objects.filter(notification__group_key=f"appointment:{appointment.pk}",
+                                       queued_at__isnull=False).exists()
+
+
+def test_booking_is_two_statements(book, slot, django_assert_num_queries):
+    # Inside the test's transaction the booking's own transaction is a savepoint:
+    # SAVEPOINT, lock, book, RELEASE (at the top level: BEGIN, lock, book, COMMIT).
+    with django_assert_num_queries(4):
+        book(slot)
+
+
+def test_the_returned_appointment_is_the_stored_one(book, booker, slot):
+    appointment = book(slot)
+    stored = type(appointment).objects.get(pk=appointment.pk)
+    fields = [field.attname for field in stored._meta.concrete_fields if field.attname != "updated_at"]
+    assert {name: getattr(appointment, name) for name in fields if name != "created_at"} == {
+        name: getattr(stored, name) for name in fields if name != "created_at"}
+    assert appointment.slot == slot and appointment.resident == booker
+    appointment.save(update_fields=["reason"])  # an ordinary saved instance
