@@ -493,10 +493,10 @@ def _prepared_cursor():
     connection.ensure_connection()
     raw = connection.connection
     if raw.prepare_threshold is None:
-        # Django switches psycopg's preparing off (for poolers), and psycopg then
-        # ignores prepare=True too. The threshold only matters to server-binding
-        # cursors, and only this one exists: the ORM binds on the client and
-        # never prepares.
+        # With DATABASE_PREPARED_STATEMENTS=0 Django switches psycopg's preparing
+        # off (for poolers), and psycopg then ignores prepare=True too; these two
+        # statements are still worth preparing (the threshold only matters to
+        # server-binding cursors, which the ORM then does not use).
         raw.prepare_threshold = 5
     with connection.wrap_database_errors:
         cursor = _prepared_cursor_class()(raw)
