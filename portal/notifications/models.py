@@ -58,11 +58,17 @@ class Delivery(models.Model):
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries")
+    # No index of its own on notification_id or next_attempt_at: the unique
+    # (notification, channel) constraint and the (state, next_attempt_at) index
+    # already serve those lookups, and every claim and outcome UPDATE changes
+    # `state` (so it cannot be a HOT update) and has to write into every index
+    # of the table, twice per delivery.
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries",
+                                     db_index=False)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt"), db_index=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
     # When a task for this row was last handed to the broker (None: not queued,
     # e.g. a reminder not yet due or a failed publish). The sweeper re-queues a
     # due row only if this is empty or old, so a long queue is not duplicated.

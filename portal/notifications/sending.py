@@ -222,12 +222,31 @@ def _send(claim: Claim) -> None:
 
 
 def _finish(delivery_id: int, token: uuid.UUID, **fields) -> bool:
-    updated = Delivery.objects.filter(id=delivery_id, state=Delivery.State.SENDING, claim_token=token).update(
-        claim_token=None, **fields
-    )
+    """Write the outcome, only while the claim is still this worker's."""
+    if connection.vendor == "postgresql":
+        updated = _finish_postgresql(delivery_id, token, fields)
+    else:
+        updated = Delivery.objects.filter(id=delivery_id, state=Delivery.State.SENDING, claim_token=token).update(
+            claim_token=None, **fields
+        )
     if not updated:
         logger.warning("Delivery %s: claim lost before its outcome was written", delivery_id)
     return bool(updated)
+
+
+def _finish_postgresql(delivery_id: int, token: uuid.UUID, fields: dict) -> int:
+    """The same UPDATE as the ORM's, written out: it runs once per delivery, and
+    building it through the ORM cost the worker about as much CPU as PostgreSQL
+    spends executing it (profiled under the benchmark)."""
+    columns = {Delivery._meta.get_field(name).column: value for name, value in fields.items()}
+    assignments = ", ".join(f"{column} = %s" for column in columns)
+    sql = (
+        f"UPDATE {Delivery._meta.db_table} SET claim_token = NULL, {assignments}"  # noqa: S608 (names from model metadata)
+        " WHERE id = %s AND state = %s AND claim_token = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*columns.values(), delivery_id, Delivery.State.SENDING, token])
+        return cursor.rowcount
 
 
 def deliver(delivery_id: int) -> str:
