@@ -10,7 +10,12 @@ from django.utils import translation
 
 from portal.hospitals.models import BorderPoint
 from portal.hospitals.search_sql import hospital_result_rows
-from portal.hospitals.selectors import HospitalFilters, hospital_matches, hospital_search, specialty_codes_by_hospital
+from portal.hospitals.selectors import (
+    HospitalFilters,
+    hospital_matches,
+    hospital_search,
+    specialty_codes_by_hospital,
+)
 from tests import factories
 
 NAMES = [  # (en, zh_hant, zh_hans): shared words, so queries match several, some exactly
