@@ -16,7 +16,7 @@ from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from .formhtml import filter_form_html
 from .forms import HospitalSearchForm
-from .geo import nearest_border_points
+from .geo import nearest_point_index
 from .pagination import WindowCountPaginator
 from .search import (
     OPTIONS_CACHE_SECONDS,
@@ -103,13 +103,13 @@ def _row(hospital: dict, context: dict) -> dict:
     """One result from its values() row, with its display strings ready (cheaper than
     template logic per row)."""
     labels = context["labels"]
-    nearest = nearest_border_points(SimpleNamespace(**hospital), context["points"], limit=1)
     place = context["city_names"].get(hospital["city_id"], "")
     if hospital["district"]:
         place += f" · {hospital['district']}"
-    if nearest:
-        place += " · " + labels["distance"] % {
-            "distance": f"{nearest[0].distance_km:.1f}", "point": nearest[0].border_point.name}
+    if context["point_coordinates"] and hospital["latitude"] is not None and hospital["longitude"] is not None:
+        index, distance = nearest_point_index(float(hospital["latitude"]), float(hospital["longitude"]),
+                                              context["point_coordinates"])
+        place += " · " + labels["distance"] % {"distance": f"{distance:.1f}", "point": context["points"][index].name}
     specialty_names = context["specialty_names"]
     specialties = ", ".join(specialty_names.get(code, code) for code in context["specialties"][hospital["id"]])
     languages = ", ".join(label for field, label in labels["languages"] if hospital[field])
@@ -158,6 +158,7 @@ def _results_fragment(filters, number: int, options: dict) -> str:
     hospitals = list(page.object_list)
     context = {
         "labels": _row_labels(), "points": points, "city_names": options["city_names"],
+        "point_coordinates": tuple((point.latitude, point.longitude) for point in points),
         "specialty_names": {specialty["code"]: specialty["name"] for specialty in options["specialties"]},
         "specialties": specialty_codes_by_hospital(hospitals),
         "name_columns": [build_localized_fieldname("name", code) for code in resolution_order(get_language())],
