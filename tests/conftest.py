@@ -13,6 +13,16 @@ def _english_by_default(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_search_version_from_an_earlier_request():
+    """The search's per-request memo of the data version is cleared when a request
+    finishes. A WSGI client that never closes its response (schemathesis calls the
+    app directly) would leave it set for the next test in the same process."""
+    from portal.hospitals.search import forget_version_after_request
+
+    forget_version_after_request()
+
+
+@pytest.fixture(autouse=True)
 def _clear_message_outbox():
     from portal.notifications.backends import LocmemMessageBackend
 

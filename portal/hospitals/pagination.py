@@ -10,7 +10,10 @@
   counting them on the way costs next to nothing and saves a second query.
 """
 
-from django.core.paginator import Paginator
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
@@ -53,46 +56,60 @@ class CappedPaginator(LeanPaginator):
     cap = COUNT_CAP
 
 
-class LeanPageNumberPagination(PageNumberPagination):
-    """DRF's page-number pagination (exact counts) without a count query for a result
-    that fits on its first page."""
+@dataclass(frozen=True)
+class RowSource:
+    """What `WindowCountPaginator` pages: `rows(offset, limit)` returns a page of dicts
+    that each carry `result_total`; `count()` counts the whole result."""
 
-    django_paginator_class = LeanPaginator
+    rows: Callable[[int, int], list[dict]]
+    count: Callable[[], int]
 
 
 class WindowCountPaginator(Paginator):
-    """Pages read by `fetch(offset, limit)`, whose rows (dicts) each carry `result_total`,
-    the number of rows in the whole result. `count()` runs only when the page asked
-    for is past the end (there is no row to read the total from)."""
+    """Pages of a `RowSource`. The total is read from the page's own rows; the count
+    query runs only when the page asked for is past the end (there is no row to read
+    the total from). Usable as DRF's `django_paginator_class`."""
 
     cap = COUNT_CAP
 
-    def __init__(self, fetch, per_page, *, count, **kwargs):
+    def __init__(self, source: RowSource, per_page, **kwargs):
         super().__init__([], per_page, **kwargs)
-        self._fetch, self._count = fetch, count
+        self.source = source
 
     @cached_property
     def count(self) -> int:
-        return self._count()
+        return self.source.count()
 
     @property
     def capped(self) -> bool:
         return self.count > self.cap
 
     def page(self, number):
-        number = self.validate_number(number)
-        return self._get_page(self._fetch((number - 1) * self.per_page, self.per_page), number, self)
-
-    def get_page(self, number):
         try:
-            number = max(1, int(number))
-        except (TypeError, ValueError):
-            number = 1
-        rows = self._fetch((number - 1) * self.per_page, self.per_page)
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from error
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        rows = self.source.rows((number - 1) * self.per_page, self.per_page)
         if rows:
             self.count = rows[0]["result_total"]
         elif number == 1:
             self.count = 0
         else:
-            return super().get_page(number)
+            raise EmptyPage(self.error_messages["no_results"])
         return self._get_page(rows, number, self)
+
+    def get_page(self, number):
+        try:
+            return self.page(number)
+        except PageNotAnInteger:
+            return self.page(1)
+        except EmptyPage:
+            return self.page(max(1, self.num_pages))
+
+
+class WindowCountPageNumberPagination(PageNumberPagination):
+    """DRF's page-number pagination over a `RowSource` (exact counts, read with the rows)."""
+
+    django_paginator_class = WindowCountPaginator

@@ -17,7 +17,7 @@ from modeltranslation.utils import build_localized_fieldname, resolution_order
 from .formhtml import filter_form_html
 from .forms import HospitalSearchForm
 from .geo import nearest_point_index
-from .pagination import WindowCountPaginator
+from .pagination import RowSource, WindowCountPaginator
 from .search import (
     OPTIONS_CACHE_SECONDS,
     cache_key,
@@ -151,9 +151,9 @@ def _results_fragment(filters, number: int, options: dict) -> str:
         return fragment
     points = [SimpleNamespace(**point) for point in options["border_points"]]
     language = get_language()
-    paginator = WindowCountPaginator(
-        lambda offset, limit: hospital_result_rows(filters, points, language, offset, limit), PAGE_SIZE,
-        count=lambda: hospital_matches(filters, points).count())
+    paginator = WindowCountPaginator(RowSource(
+        rows=lambda offset, limit: hospital_result_rows(filters, points, language, offset, limit),
+        count=lambda: hospital_matches(filters, points).count()), PAGE_SIZE)
     page = paginator.get_page(number)
     hospitals = list(page.object_list)
     context = {

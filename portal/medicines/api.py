@@ -1,5 +1,6 @@
 """Read API for the Connect list: /api/v1/medicines/ and /api/v1/medicines/<slug>/."""
 
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
@@ -7,10 +8,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from portal.hospitals.api import LANG_PARAMETER, CachedListMixin, LanguageParamMixin
-from portal.hospitals.pagination import LeanPageNumberPagination
+from portal.hospitals.pagination import RowSource, WindowCountPageNumberPagination
 
 from .models import ConnectItem
-from .selectors import ItemFilters, as_item_values, item_detail, item_list_entries, item_search
+from .search_sql import item_result_rows
+from .selectors import ItemFilters, item_detail, item_list_entries, item_search
 
 
 class ItemSerializer(serializers.ModelSerializer):
@@ -56,17 +58,22 @@ class ItemListApi(LanguageParamMixin, CachedListMixin, generics.ListAPIView):
     serializer_class = ItemSerializer
     permission_classes = [AllowAny]
     filter_backends: list = []
-    pagination_class = LeanPageNumberPagination
+    pagination_class = WindowCountPageNumberPagination
     cache_namespace = "api-medicines"
 
-    def get_queryset(self):
+    def filters(self) -> ItemFilters:
         params = self.request.query_params
-        return item_search(ItemFilters(q=params.get("search", "")[:100], kind=params.get("kind", ""),
-                                       therapeutic_area=params.get("therapeutic_area", ""),
-                                       status=params.get("status", "")))
+        return ItemFilters(q=params.get("search", "")[:100], kind=params.get("kind", ""),
+                           therapeutic_area=params.get("therapeutic_area", ""), status=params.get("status", ""))
+
+    def get_queryset(self):
+        return item_search(self.filters())
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(as_item_values(self.get_queryset()))
+        filters, language = self.filters(), get_language()
+        page = self.paginate_queryset(RowSource(
+            rows=lambda offset, limit: item_result_rows(filters, language, offset, limit),
+            count=lambda: item_search(filters).count()))
         return self.get_paginated_response(item_list_entries(page))
 
 

@@ -63,8 +63,9 @@ def as_item_values(queryset: QuerySet[ConnectItem]) -> QuerySet:
 
 
 def item_list_entries(rows: list[dict]) -> list[dict]:
-    """API list entries (the fields of api.ItemSerializer) from `as_item_values` rows,
-    in the active language with modeltranslation's fallbacks."""
+    """API list entries (the fields of api.ItemSerializer) from rows of `ITEM_VALUES`
+    (search_sql.item_result_rows, or `as_item_values` of the ORM reference), in the
+    active language with modeltranslation's fallbacks."""
     order = resolution_order(get_language())
 
     def localised(row: dict, field: str) -> str:
