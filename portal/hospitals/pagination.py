@@ -5,9 +5,9 @@
   searches are that narrow).
 * `CappedPaginator` also stops counting at a cap: a search page never counts every
   row of a large table only to print "page 1 of 400".
-* `RowPaginator` pages rows read by a function (hand-written SQL), taking the total
-  from the rows themselves when it can (a window count, or page one holding the
-  whole result) and counting only otherwise.
+* `WindowCountPaginator` reads the total with the page rows (COUNT(*) OVER ()),
+  for results ranked by relevance: the ranking already visits every match, so
+  counting them on the way costs next to nothing and saves a second query.
 """
 
 from collections.abc import Callable
@@ -58,18 +58,19 @@ class CappedPaginator(LeanPaginator):
 
 @dataclass(frozen=True)
 class RowSource:
-    """What `RowPaginator` pages: `rows(offset, limit)` returns dicts, which may each
-    carry `result_total` (a window count); `count()` counts the whole result."""
+    """What `WindowCountPaginator` pages: `rows(offset, limit)` returns a page of dicts
+    that each carry `result_total`; `count()` counts the whole result."""
 
     rows: Callable[[int, int], list[dict]]
     count: Callable[[], int]
 
 
-class RowPaginator(Paginator):
-    """Pages of a `RowSource`, reading one row more than a page. The total comes, in
-    order of preference, from the rows' `result_total`; from page one itself when
-    that extra row is missing (the whole result is in hand); else from `count()`,
-    which runs at most once. Usable as DRF's `django_paginator_class`."""
+class WindowCountPaginator(Paginator):
+    """Pages of a `RowSource`. The total is read from the page's own rows; the count
+    query runs only when the page asked for is past the end (there is no row to read
+    the total from). Usable as DRF's `django_paginator_class`."""
+
+    cap = COUNT_CAP
 
     def __init__(self, source: RowSource, per_page, **kwargs):
         super().__init__([], per_page, **kwargs)
@@ -79,6 +80,10 @@ class RowPaginator(Paginator):
     def count(self) -> int:
         return self.source.count()
 
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
     def page(self, number):
         try:
             number = int(number)
@@ -86,13 +91,12 @@ class RowPaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from error
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
-        rows = self.source.rows((number - 1) * self.per_page, self.per_page + 1)
-        more, rows = len(rows) > self.per_page, rows[: self.per_page]
-        if rows and "result_total" in rows[0]:
+        rows = self.source.rows((number - 1) * self.per_page, self.per_page)
+        if rows:
             self.count = rows[0]["result_total"]
-        elif number == 1 and not more:
-            self.count = len(rows)
-        elif not rows:
+        elif number == 1:
+            self.count = 0
+        else:
             raise EmptyPage(self.error_messages["no_results"])
         return self._get_page(rows, number, self)
 
@@ -105,17 +109,7 @@ class RowPaginator(Paginator):
             return self.page(max(1, self.num_pages))
 
 
-class CappedRowPaginator(RowPaginator):
-    """A `RowPaginator` whose `count()` stops at `cap` + 1 ("more than 1,000 found")."""
+class WindowCountPageNumberPagination(PageNumberPagination):
+    """DRF's page-number pagination over a `RowSource` (exact counts, read with the rows)."""
 
-    cap = COUNT_CAP
-
-    @property
-    def capped(self) -> bool:
-        return self.count > self.cap
-
-
-class RowPageNumberPagination(PageNumberPagination):
-    """DRF's page-number pagination over a `RowSource`."""
-
-    django_paginator_class = RowPaginator
+    django_paginator_class = WindowCountPaginator

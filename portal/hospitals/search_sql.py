@@ -55,9 +55,10 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _conditions(filters: HospitalFilters, border_points) -> tuple[list[str], list] | None:
-    """The WHERE conditions and their parameters; None when nothing can match (an
-    unknown border crossing)."""
+def hospital_result_rows(filters: HospitalFilters, border_points, language: str, offset: int, limit: int) -> list[dict]:
+    """One page of the search: the `LIST_VALUES` of each hospital, plus `result_total`
+    (the number of matches) and, on PostgreSQL, `specialty_codes`. `border_points`
+    are the cached filter options' points (objects with code, latitude, longitude)."""
     conditions = ["h.is_active"]
     params: list = []
     if filters.city:
@@ -74,28 +75,17 @@ def _conditions(filters: HospitalFilters, border_points) -> tuple[list[str], lis
     if filters.border_point:
         point = next((p for p in border_points if p.code == filters.border_point), None)
         if point is None:
-            return None
+            return []
         latitude, longitude = float(point.latitude), float(point.longitude)
         lat_delta = filters.within_km / 111.0
         lon_delta = filters.within_km / (111.0 * max(cos(radians(latitude)), 0.01))
         conditions.append("h.latitude BETWEEN %s AND %s AND h.longitude BETWEEN %s AND %s")
         params += [latitude - lat_delta, latitude + lat_delta, longitude - lon_delta, longitude + lon_delta]
-    for term in query_terms(filters.q):
+    terms = query_terms(filters.q)
+    for term in terms:
         conditions.append("h.search_key LIKE %s ESCAPE '\\'")
         params.append(_like(_contained(term)))
-    return conditions, params
 
-
-def hospital_result_rows(filters: HospitalFilters, border_points, language: str, offset: int, limit: int) -> list[dict]:
-    """One page of the search: the `LIST_VALUES` of each hospital and, on PostgreSQL,
-    `specialty_codes`. `border_points` are the cached filter options' points (objects
-    with code, latitude and longitude). The total is `hospital_result_count`'s: a
-    window count here kept every match of a broad search in memory (3 ms of 10)."""
-    where = _conditions(filters, border_points)
-    if where is None:
-        return []
-    conditions, params = where
-    terms = query_terms(filters.q)
     name_column = build_localized_fieldname("name", language)
     order_params: list = []
     if terms:
@@ -113,22 +103,9 @@ def hospital_result_rows(filters: HospitalFilters, border_points, language: str,
     if connection.vendor == "postgresql":
         extra = (f", ARRAY(SELECT s.code FROM {DEPARTMENT} d JOIN {SPECIALTY} s ON s.id = d.specialty_id "
                  "WHERE d.hospital_id = h.id ORDER BY s.code) AS specialty_codes")
-    sql = (f"SELECT {columns}{extra} FROM {HOSPITAL} h "
+    sql = (f"SELECT {columns}, COUNT(*) OVER () AS result_total{extra} FROM {HOSPITAL} h "
            f"WHERE {' AND '.join(conditions)} ORDER BY {order} LIMIT %s OFFSET %s")
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *order_params, limit, offset])
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def hospital_result_count(filters: HospitalFilters, border_points, cap: int) -> int:
-    """How many hospitals match, counting no further than `cap` + 1: a broad search
-    stops reading after that many matches."""
-    where = _conditions(filters, border_points)
-    if where is None:
-        return 0
-    conditions, params = where
-    sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM {HOSPITAL} h WHERE {' AND '.join(conditions)} LIMIT %s) matches"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, cap + 1])
-        return cursor.fetchone()[0]

@@ -17,7 +17,7 @@ from modeltranslation.utils import build_localized_fieldname, resolution_order
 from .formhtml import filter_form_html
 from .forms import HospitalSearchForm
 from .geo import nearest_point_index
-from .pagination import CappedRowPaginator, RowSource
+from .pagination import RowSource, WindowCountPaginator
 from .search import (
     OPTIONS_CACHE_SECONDS,
     cache_key,
@@ -26,10 +26,11 @@ from .search import (
     search_cache_set,
     write_cached,
 )
-from .search_sql import hospital_result_count, hospital_result_rows
+from .search_sql import hospital_result_rows
 from .selectors import (
     filter_options,
     hospital_detail,
+    hospital_matches,
     specialty_codes_by_hospital,
 )
 from .shell import read_for_page, render_in_shell
@@ -150,9 +151,9 @@ def _results_fragment(filters, number: int, options: dict) -> str:
         return fragment
     points = [SimpleNamespace(**point) for point in options["border_points"]]
     language = get_language()
-    paginator = CappedRowPaginator(RowSource(
+    paginator = WindowCountPaginator(RowSource(
         rows=lambda offset, limit: hospital_result_rows(filters, points, language, offset, limit),
-        count=lambda: hospital_result_count(filters, points, CappedRowPaginator.cap)), PAGE_SIZE)
+        count=lambda: hospital_matches(filters, points).count()), PAGE_SIZE)
     page = paginator.get_page(number)
     hospitals = list(page.object_list)
     context = {

@@ -8,7 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from portal.hospitals.api import LANG_PARAMETER, CachedListMixin, LanguageParamMixin
-from portal.hospitals.pagination import RowPageNumberPagination, RowSource
+from portal.hospitals.pagination import RowSource, WindowCountPageNumberPagination
 
 from .models import ConnectItem
 from .search_sql import item_result_rows
@@ -58,7 +58,7 @@ class ItemListApi(LanguageParamMixin, CachedListMixin, generics.ListAPIView):
     serializer_class = ItemSerializer
     permission_classes = [AllowAny]
     filter_backends: list = []
-    pagination_class = RowPageNumberPagination
+    pagination_class = WindowCountPageNumberPagination
     cache_namespace = "api-medicines"
 
     def filters(self) -> ItemFilters:
