@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import cos, radians
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -132,9 +130,10 @@ def with_specialties(queryset: QuerySet[Hospital]) -> QuerySet[Hospital]:
     )
 
 
-# The search page's rows as plain values: no model instances and no join to the
-# city (its name comes from the cached filter options). Building twenty model
-# instances with their departments cost more than the search query itself.
+# The search page's columns (search_sql.hospital_result_rows reads them as plain
+# values): no model instances and no join to the city, whose name comes from the
+# cached filter options. Building twenty model instances with their departments
+# cost more than the search query itself.
 LIST_VALUES = (
     "id", "slug", "city_id", "district", "latitude", "longitude", "name_en", "name_zh_hant", "name_zh_hans",
     "is_connect_designated", "is_voucher_point", "ambulance_role", "has_hk_style_gp", "accepts_insurance",
@@ -142,21 +141,9 @@ LIST_VALUES = (
 )
 
 
-def as_list_values(queryset: QuerySet[Hospital]) -> QuerySet:
-    """The list columns; on PostgreSQL also each hospital's specialty codes as an array
-    (`specialty_codes`), computed for the page's rows only (the planner evaluates the
-    subquery after the sort and limit), which saves the separate query
-    `specialty_codes_by_hospital` makes on other databases."""
-    rows = queryset.values(*LIST_VALUES)
-    if connection.vendor == "postgresql":
-        rows = rows.annotate(specialty_codes=ArraySubquery(
-            Department.objects.filter(hospital=OuterRef("pk")).order_by("specialty__code").values("specialty__code")))
-    return rows
-
-
 def specialty_codes_by_hospital(hospitals: list[dict]) -> dict[int, list[str]]:
-    """Each listed hospital's specialty codes, in code order: from the rows when
-    `as_list_values` read them already, else one query."""
+    """Each listed hospital's specialty codes, in code order: from the rows when the
+    search read them already (`specialty_codes`, PostgreSQL), else one query."""
     if all("specialty_codes" in hospital for hospital in hospitals):
         return {hospital["id"]: hospital["specialty_codes"] for hospital in hospitals}
     hospital_ids = [hospital["id"] for hospital in hospitals]
