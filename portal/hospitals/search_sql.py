@@ -59,6 +59,18 @@ def hospital_result_rows(filters: HospitalFilters, border_points, language: str,
     """One page of the search: the `LIST_VALUES` of each hospital, plus `result_total`
     (the number of matches) and, on PostgreSQL, `specialty_codes`. `border_points`
     are the cached filter options' points (objects with code, latitude, longitude)."""
+    query = hospital_page_query(filters, border_points, language, offset, limit)
+    if query is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(*query)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def hospital_page_query(filters: HospitalFilters, border_points, language: str, offset: int,
+                        limit: int) -> tuple[str, list] | None:
+    """The SQL and parameters of `hospital_result_rows` (None: nothing can match)."""
     conditions = ["h.is_active"]
     params: list = []
     if filters.city:
@@ -75,7 +87,7 @@ def hospital_result_rows(filters: HospitalFilters, border_points, language: str,
     if filters.border_point:
         point = next((p for p in border_points if p.code == filters.border_point), None)
         if point is None:
-            return []
+            return None
         latitude, longitude = float(point.latitude), float(point.longitude)
         lat_delta = filters.within_km / 111.0
         lon_delta = filters.within_km / (111.0 * max(cos(radians(latitude)), 0.01))
@@ -111,7 +123,4 @@ def hospital_result_rows(filters: HospitalFilters, border_points, language: str,
            f"FROM {HOSPITAL} h WHERE {' AND '.join(conditions)} "
            f"ORDER BY result_rank, sort_name, h.id LIMIT %s OFFSET %s"
            f") page JOIN {HOSPITAL} h ON h.id = page.id ORDER BY page.result_rank, page.sort_name, page.id")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*order_params, *params, limit, offset])
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return sql, [*order_params, *params, limit, offset]

@@ -36,6 +36,14 @@ def _column(value: str) -> str:
 
 def item_result_rows(filters: ItemFilters, language: str, offset: int, limit: int) -> list[dict]:
     """One page of the search: the `ITEM_VALUES` of each item plus `result_total`."""
+    with connection.cursor() as cursor:
+        cursor.execute(*item_page_query(filters, language, offset, limit))
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def item_page_query(filters: ItemFilters, language: str, offset: int, limit: int) -> tuple[str, list]:
+    """The SQL and parameters of `item_result_rows`."""
     conditions: list[str] = []
     params: list = []
     if filters.kind in ConnectItem.Kind.values:
@@ -63,7 +71,4 @@ def item_result_rows(filters: ItemFilters, language: str, offset: int, limit: in
     sql = (f"SELECT {', '.join(_column(value) for value in ITEM_VALUES)}, COUNT(*) OVER () AS result_total "
            f"FROM {ITEM} i JOIN {AREA} ta ON ta.id = i.therapeutic_area_id {where}"
            f"ORDER BY {order} LIMIT %s OFFSET %s")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *order_params, limit, offset])
-        names = [column[0] for column in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return sql, [*params, *order_params, limit, offset]

@@ -267,16 +267,29 @@ class Command(BaseCommand):
         self.stdout.write(f"Target for p99 of an uncached search: <= {TARGETS['p99_uncached_ms']:.0f} ms.")
 
     def _explain(self) -> None:
-        from portal.hospitals.selectors import HospitalFilters, hospital_search
-        from portal.medicines.selectors import ItemFilters, item_search
+        """EXPLAIN (ANALYZE) of the SQL the search page and the API list run
+        (portal/hospitals/search_sql.py, portal/medicines/search_sql.py)."""
+        from portal.hospitals.models import BorderPoint
+        from portal.hospitals.search_sql import hospital_page_query
+        from portal.hospitals.selectors import HospitalFilters
+        from portal.medicines.search_sql import item_page_query
+        from portal.medicines.selectors import ItemFilters
 
+        points = list(BorderPoint.objects.all())
         examples = [
-            ("hospital search '南山眼科' (Traditional/Simplified pairs)", hospital_search(HospitalFilters(q="南山眼科"))),
-            ("hospital search '順德' + programme=connect", hospital_search(HospitalFilters(q="順德", programme="connect"))),
-            ("hospital search 'shunde eye' (English words)", hospital_search(HospitalFilters(q="shunde eye"))),
-            ("medicine search '勞拉替尼'", item_search(ItemFilters(q="勞拉替尼"))),
-            ("medicine search 'corfen'", item_search(ItemFilters(q="corfen"))),
+            ("hospital search page '南山眼科' (Traditional/Simplified pairs)",
+             hospital_page_query(HospitalFilters(q="南山眼科"), points, "en", 0, 20)),
+            ("hospital search page '順德' + programme=connect",
+             hospital_page_query(HospitalFilters(q="順德", programme="connect"), points, "zh-hant", 0, 20)),
+            ("hospital search page 'shunde eye' (English words)",
+             hospital_page_query(HospitalFilters(q="shunde eye"), points, "en", 0, 20)),
+            ("hospital search page 'hospital' (broad: most rows match)",
+             hospital_page_query(HospitalFilters(q="hospital"), points, "en", 0, 20)),
+            ("medicine search API '勞拉替尼'", item_page_query(ItemFilters(q="勞拉替尼"), "zh-hant", 0, 20)),
+            ("medicine search API 'corfen'", item_page_query(ItemFilters(q="corfen"), "en", 0, 20)),
         ]
-        for title, queryset in examples:
-            self.stdout.write(f"\nEXPLAIN (ANALYZE) {title}:")
-            self.stdout.write(queryset[:20].explain(analyze=True))
+        with connection.cursor() as cursor:
+            for title, (sql, params) in examples:
+                cursor.execute("EXPLAIN (ANALYZE) " + sql, params)
+                self.stdout.write(f"\nEXPLAIN (ANALYZE) {title}:")
+                self.stdout.write("\n".join(row[0] for row in cursor.fetchall()))
