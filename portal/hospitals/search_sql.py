@@ -57,7 +57,7 @@ def _like(text: str) -> str:
 
 def hospital_result_rows(filters: HospitalFilters, border_points, language: str, offset: int, limit: int) -> list[dict]:
     """One page of the search: the `LIST_VALUES` of each hospital, plus `result_total`
-    (the number of matches) and, on PostgreSQL, `specialty_codes`. `border_points`
+    (the number of matches) and, on PostgreSQL, `specialty_ids`. `border_points`
     are the cached filter options' points (objects with code, latitude, longitude)."""
     query = hospital_page_query(filters, border_points, language, offset, limit)
     if query is None:
@@ -116,8 +116,8 @@ def hospital_page_query(filters: HospitalFilters, border_points, language: str, 
     columns = ", ".join(f"h.{column}" for column in LIST_VALUES)
     extra = ""
     if connection.vendor == "postgresql":
-        extra = (f", ARRAY(SELECT s.code FROM {DEPARTMENT} d JOIN {SPECIALTY} s ON s.id = d.specialty_id "
-                 "WHERE d.hospital_id = h.id ORDER BY s.code) AS specialty_codes")
+        # Ids only (no join, no sort per row): the caller knows every specialty.
+        extra = f", ARRAY(SELECT d.specialty_id FROM {DEPARTMENT} d WHERE d.hospital_id = h.id) AS specialty_ids"
     sql = (f"SELECT {columns}, page.result_total{extra} FROM ("
            f"SELECT h.id, COUNT(*) OVER () AS result_total, {rank} AS result_rank, h.{name_column} AS sort_name "
            f"FROM {HOSPITAL} h WHERE {' AND '.join(conditions)} "

@@ -141,11 +141,13 @@ LIST_VALUES = (
 )
 
 
-def specialty_codes_by_hospital(hospitals: list[dict]) -> dict[int, list[str]]:
+def specialty_codes_by_hospital(hospitals: list[dict], code_of: dict[int, str]) -> dict[int, list[str]]:
     """Each listed hospital's specialty codes, in code order: from the rows when the
-    search read them already (`specialty_codes`, PostgreSQL), else one query."""
-    if all("specialty_codes" in hospital for hospital in hospitals):
-        return {hospital["id"]: hospital["specialty_codes"] for hospital in hospitals}
+    search read their specialty ids (`specialty_ids`, PostgreSQL; `code_of` maps an
+    id to its code), else one query."""
+    if all("specialty_ids" in hospital for hospital in hospitals):
+        return {hospital["id"]: sorted(code_of[specialty_id] for specialty_id in hospital["specialty_ids"])
+                for hospital in hospitals}
     hospital_ids = [hospital["id"] for hospital in hospitals]
     codes: dict[int, list[str]] = {hospital_id: [] for hospital_id in hospital_ids}
     rows = (Department.objects.filter(hospital_id__in=hospital_ids).order_by("hospital_id", "specialty__code")

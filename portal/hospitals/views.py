@@ -1,6 +1,7 @@
 """Hospital pages: the search with filters, map and list, and each hospital's page."""
 
 import html
+from functools import lru_cache
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
@@ -39,9 +40,9 @@ PAGE_SIZE = 20
 
 
 def filter_options_key() -> str:
-    # The "2" is the shape of the cached value: change it when the shape changes, so
+    # The "3" is the shape of the cached value: change it when the shape changes, so
     # a deploy never reads a value written by the previous release.
-    return cache_key("hospital-options", 2, get_language())
+    return cache_key("hospital-options", 3, get_language())
 
 
 def cached_filter_options(cached: dict | None = None) -> dict:
@@ -54,7 +55,7 @@ def cached_filter_options(cached: dict | None = None) -> dict:
         options = {
             "cities": [{"code": c.code, "name": c.name} for c in found["cities"]],
             "city_names": {c.id: c.name for c in found["all_cities"]},
-            "specialties": [{"code": s.code, "name": s.name} for s in found["specialties"]],
+            "specialties": [{"id": s.id, "code": s.code, "name": s.name} for s in found["specialties"]],
             "border_points": [{"code": b.code, "name": b.name, "latitude": float(b.latitude),
                                "longitude": float(b.longitude)} for b in found["border_points"]],
         }
@@ -70,7 +71,13 @@ def page_number(request: HttpRequest) -> int:
 
 
 def _row_labels() -> dict:
-    """Translated labels used on every row, looked up once per page."""
+    return _row_labels_in(get_language())
+
+
+@lru_cache(maxsize=8)
+def _row_labels_in(language: str) -> dict:
+    """Translated labels used on every row, looked up once per language (`language`
+    is the active one: it is only the key)."""
     return {
         "programmes": (
             ("is_connect_designated", gettext("Medicine and Equipment Connect")),
@@ -160,7 +167,8 @@ def _results_fragment(filters, number: int, options: dict) -> str:
         "labels": _row_labels(), "points": points, "city_names": options["city_names"],
         "point_coordinates": tuple((point.latitude, point.longitude) for point in points),
         "specialty_names": {specialty["code"]: specialty["name"] for specialty in options["specialties"]},
-        "specialties": specialty_codes_by_hospital(hospitals),
+        "specialties": specialty_codes_by_hospital(
+            hospitals, {specialty["id"]: specialty["code"] for specialty in options["specialties"]}),
         "name_columns": [build_localized_fieldname("name", code) for code in resolution_order(get_language())],
     }
     if paginator.capped:
