@@ -189,8 +189,9 @@ def bump_data_version() -> None:
     except ValueError:
         cache.set(_VERSION_KEY, 2, timeout=None)
     _request_memo.version = None
-    _local_version["version"] = None
-    _local_entries.clear()
+    with _local_lock:
+        _local_version["version"] = None
+        _local_entries.clear()
 
 
 def cache_key(namespace: str, *parts) -> str:
@@ -209,6 +210,8 @@ LOCAL_VERSION_SECONDS = settings.SEARCH_LOCAL_VERSION_SECONDS
 LOCAL_ENTRIES = 256
 _local_entries: OrderedDict[str, tuple[int, object]] = OrderedDict()
 _local_version: dict[str, float | int | None] = {"version": None, "read_at": 0.0}
+# Threaded servers (runserver, gunicorn's gthread workers) share the local copy.
+_local_lock = threading.Lock()
 
 
 def _fresh_local_version() -> int | None:
@@ -221,10 +224,11 @@ def _fresh_local_version() -> int | None:
 
 def _keep_locally(key: str, version: int, value) -> None:
     if LOCAL_VERSION_SECONDS:
-        _local_entries[key] = (version, value)
-        _local_entries.move_to_end(key)
-        while len(_local_entries) > LOCAL_ENTRIES:
-            _local_entries.popitem(last=False)
+        with _local_lock:
+            _local_entries[key] = (version, value)
+            _local_entries.move_to_end(key)
+            while len(_local_entries) > LOCAL_ENTRIES:
+                _local_entries.popitem(last=False)
 
 
 def read_cached(*keys: str) -> list:
