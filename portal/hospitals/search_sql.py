@@ -22,6 +22,7 @@ from __future__ import annotations
 from math import cos, radians
 
 from django.db import connection
+from modeltranslation.settings import AVAILABLE_LANGUAGES, DEFAULT_LANGUAGE
 from modeltranslation.utils import build_localized_fieldname
 
 from .models import City, Department, Hospital, Specialty
@@ -47,6 +48,14 @@ LANGUAGE_CONDITIONS = {
     "english": "h.speaks_english",
     "portuguese": "h.speaks_portuguese",
 }
+
+
+def sort_column(field: str, language: str | None) -> str:
+    """The column of `field` in `language`, for ORDER BY. The language is checked
+    against modeltranslation's list, since the column name goes into the SQL text."""
+    if language not in AVAILABLE_LANGUAGES:
+        language = DEFAULT_LANGUAGE
+    return build_localized_fieldname(field, language)
 
 
 def _like(text: str) -> str:
@@ -98,7 +107,7 @@ def hospital_page_query(filters: HospitalFilters, border_points, language: str, 
         conditions.append("h.search_key LIKE %s ESCAPE '\\'")
         params.append(_like(_contained(term)))
 
-    name_column = build_localized_fieldname("name", language)
+    name_column = sort_column("name", language)
     order_params: list = []
     if terms:
         # selectors.best_first / search.rank_expression: exact name, then a name

@@ -12,10 +12,9 @@ value a visitor typed is a query parameter.
 from __future__ import annotations
 
 from django.db import connection
-from modeltranslation.utils import build_localized_fieldname
 
 from portal.hospitals.search import NAME_SEPARATOR, _contained, normalise, query_terms
-from portal.hospitals.search_sql import _like
+from portal.hospitals.search_sql import _like, sort_column
 
 from .models import ConnectItem, ItemApproval, TherapeuticArea
 from .selectors import ITEM_VALUES, ItemFilters
@@ -60,7 +59,7 @@ def item_page_query(filters: ItemFilters, language: str, offset: int, limit: int
         conditions.append("i.search_key LIKE %s ESCAPE '\\'")
         params.append(_like(_contained(term)))
 
-    name_column = build_localized_fieldname("generic_name", language)
+    name_column = sort_column("generic_name", language)
     order_params: list = []
     order = f"i.{name_column}, i.id"
     if terms:

@@ -97,3 +97,13 @@ def test_the_filters_narrow_the_result(hospitals):
     assert 0 < totals[HospitalFilters(q="eye").cache_parts()] < 33
     assert totals[HospitalFilters(q="no such hospital").cache_parts()] == 0
     assert len(set(totals.values())) >= 8
+
+
+@pytest.mark.parametrize("language", [None, "fr", "en; DROP TABLE hospitals_hospital"])
+def test_an_unknown_language_sorts_by_the_default_language(hospitals, language):
+    """The sort column's name is written into the SQL: only a known language chooses it."""
+    points = list(BorderPoint.objects.all())
+    rows = hospital_result_rows(HospitalFilters(q="eye"), points, language, 0, 20)
+    with translation.override("en"):
+        expected = [hospital.slug for hospital in hospital_search(HospitalFilters(q="eye"), points)[:20]]
+    assert [row["slug"] for row in rows] == expected
