@@ -19,15 +19,13 @@ into the SQL text; every value a visitor typed is a query parameter.
 
 from __future__ import annotations
 
-from math import cos, radians
-
 from django.db import connection
 from modeltranslation.settings import AVAILABLE_LANGUAGES, DEFAULT_LANGUAGE
 from modeltranslation.utils import build_localized_fieldname
 
 from .models import City, Department, Hospital, Specialty
 from .search import NAME_SEPARATOR, _contained, normalise, query_terms
-from .selectors import LIST_VALUES, HospitalFilters
+from .selectors import LIST_VALUES, HospitalFilters, bounding_box
 
 HOSPITAL = Hospital._meta.db_table
 CITY = City._meta.db_table
@@ -64,6 +62,23 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+def term_conditions(alias: str, query: str) -> tuple[list[str], list]:
+    """search.search_filter as SQL: every term of `query` in `alias`.search_key."""
+    terms = query_terms(query)
+    return [f"{alias}.search_key LIKE %s ESCAPE '\\'"] * len(terms), [_like(_contained(term)) for term in terms]
+
+
+def rank_sql(alias: str, query: str) -> tuple[str, list] | None:
+    """search.rank_expression as SQL: 0 when a name equals the query, 1 when one starts
+    with it, else 2. None for an empty query."""
+    terms = query_terms(query)
+    if not terms:
+        return None
+    like = f"{alias}.search_key LIKE %s ESCAPE '\\'"
+    return (f"CASE WHEN {like} THEN 0 WHEN {like} THEN 1 ELSE 2 END",
+            [_like(f"{NAME_SEPARATOR} {normalise(query)} {NAME_SEPARATOR}"), _like(f"{NAME_SEPARATOR} {' '.join(terms)}")])
+
+
 def hospital_result_rows(filters: HospitalFilters, border_points, language: str, offset: int, limit: int) -> list[dict]:
     """One page of the search: the `LIST_VALUES` of each hospital, plus `result_total`
     (the number of matches) and, on PostgreSQL, `specialty_ids`. `border_points`
@@ -97,26 +112,16 @@ def hospital_page_query(filters: HospitalFilters, border_points, language: str, 
         point = next((p for p in border_points if p.code == filters.border_point), None)
         if point is None:
             return None
-        latitude, longitude = float(point.latitude), float(point.longitude)
-        lat_delta = filters.within_km / 111.0
-        lon_delta = filters.within_km / (111.0 * max(cos(radians(latitude)), 0.01))
+        south, north, west, east = bounding_box(float(point.latitude), float(point.longitude), filters.within_km)
         conditions.append("h.latitude BETWEEN %s AND %s AND h.longitude BETWEEN %s AND %s")
-        params += [latitude - lat_delta, latitude + lat_delta, longitude - lon_delta, longitude + lon_delta]
-    terms = query_terms(filters.q)
-    for term in terms:
-        conditions.append("h.search_key LIKE %s ESCAPE '\\'")
-        params.append(_like(_contained(term)))
+        params += [south, north, west, east]
+    searched, search_params = term_conditions("h", filters.q)
+    conditions += searched
+    params += search_params
 
     name_column = sort_column("name", language)
-    order_params: list = []
-    if terms:
-        # selectors.best_first / search.rank_expression: exact name, then a name
-        # starting with the query, then the rest.
-        rank = "CASE WHEN h.search_key LIKE %s ESCAPE '\\' THEN 0 WHEN h.search_key LIKE %s ESCAPE '\\' THEN 1 ELSE 2 END"
-        order_params = [_like(f"{NAME_SEPARATOR} {normalise(filters.q)} {NAME_SEPARATOR}"),
-                        _like(f"{NAME_SEPARATOR} {' '.join(terms)}")]
-    else:
-        rank = f"(SELECT sort_order FROM {CITY} c WHERE c.id = h.city_id)"
+    # selectors.best_first: by how well a name matches the query, else by city; then by name.
+    rank, order_params = rank_sql("h", filters.q) or (f"(SELECT sort_order FROM {CITY} c WHERE c.id = h.city_id)", [])
 
     # The inner query ranks and counts narrow rows (id, rank, name): the window
     # count keeps every match in memory, and with the page's wide columns a broad

@@ -68,12 +68,17 @@ class HospitalFilters:
                 self.within_km)
 
 
-def _bounding_box(latitude: float, longitude: float, km: float) -> Q:
-    """A box around a point: a cheap, index-friendly "within about km" filter."""
+def bounding_box(latitude: float, longitude: float, km: float) -> tuple[float, float, float, float]:
+    """(south, north, west, east) of a box around a point: a cheap, index-friendly
+    "within about km" filter."""
     lat_delta = km / 111.0
     lon_delta = km / (111.0 * max(cos(radians(latitude)), 0.01))
-    return Q(latitude__range=(latitude - lat_delta, latitude + lat_delta),
-             longitude__range=(longitude - lon_delta, longitude + lon_delta))
+    return latitude - lat_delta, latitude + lat_delta, longitude - lon_delta, longitude + lon_delta
+
+
+def _bounding_box(latitude: float, longitude: float, km: float) -> Q:
+    south, north, west, east = bounding_box(latitude, longitude, km)
+    return Q(latitude__range=(south, north), longitude__range=(west, east))
 
 
 def hospital_matches(filters: HospitalFilters, border_points: list[BorderPoint] | None = None) -> QuerySet[Hospital]:

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from portal.hospitals.search import NAME_SEPARATOR, _contained, normalise, query_terms
-from portal.hospitals.search_sql import _like, sort_column
+from portal.hospitals.search_sql import rank_sql, sort_column, term_conditions
 
 from .models import ConnectItem, ItemApproval, TherapeuticArea
 from .selectors import ITEM_VALUES, ItemFilters
@@ -54,18 +53,14 @@ def item_page_query(filters: ItemFilters, language: str, offset: int, limit: int
     if filters.therapeutic_area:
         conditions.append("ta.code = %s")
         params.append(filters.therapeutic_area)
-    terms = query_terms(filters.q)
-    for term in terms:
-        conditions.append("i.search_key LIKE %s ESCAPE '\\'")
-        params.append(_like(_contained(term)))
-
-    name_column = sort_column("generic_name", language)
+    searched, search_params = term_conditions("i", filters.q)
+    conditions += searched
+    params += search_params
+    order = f"i.{sort_column('generic_name', language)}, i.id"
     order_params: list = []
-    order = f"i.{name_column}, i.id"
-    if terms:
-        order = f"CASE WHEN i.search_key LIKE %s ESCAPE '\\' THEN 0 WHEN i.search_key LIKE %s ESCAPE '\\' THEN 1 ELSE 2 END, {order}"
-        order_params = [_like(f"{NAME_SEPARATOR} {normalise(filters.q)} {NAME_SEPARATOR}"),
-                        _like(f"{NAME_SEPARATOR} {' '.join(terms)}")]
+    if ranked := rank_sql("i", filters.q):
+        # selectors.item_search: by how well a name matches the query, then by name.
+        order, order_params = f"{ranked[0]}, {order}", ranked[1]
     where = f"WHERE {' AND '.join(conditions)} " if conditions else ""
     sql = (f"SELECT {', '.join(_column(value) for value in ITEM_VALUES)}, COUNT(*) OVER () AS result_total "
            f"FROM {ITEM} i JOIN {AREA} ta ON ta.id = i.therapeutic_area_id {where}"
