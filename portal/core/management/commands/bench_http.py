@@ -29,11 +29,9 @@ bench-results/<timestamp>.md. Every gunicorn is stopped whatever happens.
 import os
 import secrets
 import shutil
-import socket
 import subprocess  # noqa: S404
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -48,6 +46,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from portal.core.bench import booking
 from portal.core.bench.report import CACHED_SEARCH, UNCACHED_SEARCH, Goal, Row, build
+from portal.core.bench.server import free_port, wait_until_serving
 from portal.core.bench.weight import page_weight
 from portal.core.bench.wrk import LUA_BOOKING, LUA_PATHS, Result, parse_wrk, quote
 
@@ -298,14 +297,14 @@ class Command(BaseCommand):
     # --- one server, one target ---------------------------------------------------------
     @contextmanager
     def _gunicorn(self, env: dict[str, str], workers: int) -> Iterator[str]:
-        port = _free_port()
+        port = free_port()
         command = [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
                    "--workers", str(workers), "--no-control-socket", "--log-level", "warning"]
         self.stdout.write(f"  starting: {' '.join(command[1:])}")
         server = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)  # noqa: S603
         try:
             base = f"http://127.0.0.1:{port}"
-            _wait_healthy(base, server)
+            wait_until_serving(base, server)
             yield base
         finally:
             server.terminate()
@@ -379,27 +378,6 @@ class Command(BaseCommand):
 
 def _many(name: str, paths: list[str], goal: Goal | None = None) -> Target:
     return Target(name, f"{paths[0]} (+{len(paths) - 1} more)" if len(paths) > 1 else paths[0], paths, goal)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(base: str, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise CommandError(f"gunicorn exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    raise CommandError("gunicorn did not answer /healthz in time")
 
 
 def _statuses(base: str, paths: list[str], sample: int = 5) -> str:

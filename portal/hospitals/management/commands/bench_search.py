@@ -22,11 +22,9 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -37,6 +35,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from portal.core.bench.server import free_port, wait_until_serving
 from portal.hospitals.models import Hospital
 from portal.medicines.models import ConnectItem
 
@@ -54,12 +53,6 @@ end
 """
 
 TARGETS = {"uncached": 0.15, "cached": 0.6, "p99_uncached_ms": 100.0}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _parse_ms(value: str) -> float:
@@ -195,24 +188,14 @@ class Command(BaseCommand):
             self.process: subprocess.Popen | None = None
 
         def __enter__(self) -> str:
-            port = _free_port()
+            port = free_port()
             self.process = subprocess.Popen(  # noqa: S603
                 [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
                  "--workers", str(self.workers), "--no-control-socket", "--log-level", "warning"],
                 env=self.command._env(self.static_root, self.redis_url, self.cache_seconds), cwd=settings.BASE_DIR,
             )
             base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{base}/bench/trivial", timeout=2) as response:  # noqa: S310
-                        if response.status == 200:
-                            break
-                except (urllib.error.URLError, ConnectionError, TimeoutError):
-                    pass
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise CommandError("gunicorn did not start")
-                time.sleep(0.2)
+            wait_until_serving(base, self.process, "/bench/trivial")
             for path in ("/en/hospitals/?q=eye", "/api/v1/medicines/?search=nib"):
                 with urllib.request.urlopen(base + path, timeout=10) as response:  # noqa: S310
                     if response.status != 200:
