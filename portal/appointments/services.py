@@ -27,9 +27,9 @@ from portal.notifications import sending
 from portal.notifications.models import Delivery, Notification
 from portal.notifications.rendering import render_event
 from portal.notifications.services import (
-    _channels_for,
-    _language_of,
     cancel_pending,
+    channels_for,
+    language_of,
     notify,
     notify_later,
 )
@@ -521,8 +521,8 @@ def _book_postgresql(*, actor, resident, slot_id, reason, id_document, pay_with_
     # What does not depend on the slot is worked out before its row is locked.
     reference = _new_reference()
     link = _link(resident, "detail", reference)
-    language = _language_of(resident)
-    channels = _channels_for(resident)
+    language = language_of(resident)
+    channels = channels_for(resident)
     with _prepared_cursor() as cursor:
         cursor.execute(_sql(_LOCK_SQL), {"slot": slot_id, "resident": resident.pk, "waiting": waiting, "offered": offered})
         row = cursor.fetchone()

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 WELCOME_EVENT = "welcome"
 
 
-def _channels_for(recipient) -> list[str]:
+def channels_for(recipient) -> list[str]:
     """The recipient's chosen channels they can be reached on (the inbox copy is
     the Notification itself and always exists)."""
     channels = []
@@ -33,7 +33,8 @@ def _channels_for(recipient) -> list[str]:
     return channels
 
 
-def _language_of(recipient) -> str:
+def language_of(recipient) -> str:
+    """The language messages to `recipient` are written in (their own, if we have it)."""
     codes = {code for code, _name in settings.LANGUAGES}
     return recipient.language if recipient.language in codes else settings.LANGUAGE_CODE
 
@@ -63,7 +64,7 @@ def notify(
     with `cancel_pending(group_key=...)`.
     """
     context = dict(context or {})
-    language = _language_of(recipient)
+    language = language_of(recipient)
     now = timezone.now()
     due = send_after or now
     immediate = due <= now
@@ -93,7 +94,7 @@ def notify(
                 # publish clears it so the sweeper takes over (sending.queue).
                 Delivery(notification=notification, channel=channel, next_attempt_at=due,
                          queued_at=now if immediate else None)
-                for channel in _channels_for(recipient)
+                for channel in channels_for(recipient)
             ]
         )
         if immediate and deliveries:
@@ -126,8 +127,8 @@ def notify_later(
     later = [(when, dict(context or {})) for when, context in schedule if when > now]
     if not later:
         return immediate
-    language = _language_of(recipient)
-    channels = _channels_for(recipient)
+    language = language_of(recipient)
+    channels = channels_for(recipient)
     with transaction.atomic(savepoint=False):
         scheduled = Notification.objects.bulk_create([
             Notification(recipient=recipient, event=event, context=context, language=language,
@@ -204,6 +205,6 @@ def notify_welcome(*, user) -> Notification | None:
         type(user).objects.select_for_update().filter(pk=user.pk).first()
         if Notification.objects.filter(recipient=user, event=WELCOME_EVENT).exists():
             return None
-        with translation.override(_language_of(user)):
+        with translation.override(language_of(user)):
             link = reverse("core:home")
         return notify(recipient=user, event=WELCOME_EVENT, context={}, link=link, group_key=f"welcome:{user.pk}")
