@@ -13,7 +13,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
-from modeltranslation.utils import build_localized_fieldname, resolution_order
+
+from portal.core.translated import translated_columns, translated_value
 
 from .formhtml import filter_form_html
 from .forms import HospitalSearchForm
@@ -97,15 +98,6 @@ def _row_labels_in(language: str) -> dict:
     }
 
 
-def _localised(values: dict, columns: list[str]) -> str:
-    """A translated value from a values() row: the first non-empty of `columns` (the
-    current language's column, then modeltranslation's fallbacks)."""
-    for column in columns:
-        if text := values[column]:
-            return text
-    return ""
-
-
 def _row(hospital: dict, context: dict) -> dict:
     """One result from its values() row, with its display strings ready (cheaper than
     template logic per row)."""
@@ -121,7 +113,7 @@ def _row(hospital: dict, context: dict) -> dict:
     specialties = ", ".join(specialty_names.get(code, code) for code in context["specialties"][hospital["id"]])
     languages = ", ".join(label for field, label in labels["languages"] if hospital[field])
     return {
-        "name": _localised(hospital, context["name_columns"]),
+        "name": translated_value(hospital, context["name_columns"]),
         "url": labels["url"].replace("SLUG", hospital["slug"]), "place": place,
         "tags": [label for field, label in labels["programmes"] if hospital[field]],
         "lat": "" if hospital["latitude"] is None else str(hospital["latitude"]),
@@ -169,7 +161,7 @@ def _results_fragment(filters, number: int, options: dict) -> str:
         "specialty_names": {specialty["code"]: specialty["name"] for specialty in options["specialties"]},
         "specialties": specialty_codes_by_hospital(
             hospitals, {specialty["id"]: specialty["code"] for specialty in options["specialties"]}),
-        "name_columns": [build_localized_fieldname("name", code) for code in resolution_order(get_language())],
+        "name_columns": translated_columns("name"),
     }
     if paginator.capped:
         heading = gettext("More than %(count)s hospitals found") % {"count": intcomma(paginator.cap)}

@@ -8,9 +8,9 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, 
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
-from django.utils.translation import get_language
-from modeltranslation.utils import build_localized_fieldname, resolution_order
+from modeltranslation.utils import build_localized_fieldname
 
+from portal.core.translated import translated_columns, translated_value
 from portal.hospitals.search import apply_search
 
 from .models import ConnectItem, ItemApproval, TherapeuticArea
@@ -58,19 +58,15 @@ ITEM_VALUES = (
 )
 
 
-def as_item_values(queryset: QuerySet[ConnectItem]) -> QuerySet:
-    return queryset.values(*ITEM_VALUES)
-
-
 def item_list_entries(rows: list[dict]) -> list[dict]:
     """API list entries (the fields of api.ItemSerializer) from rows of `ITEM_VALUES`
-    (search_sql.item_result_rows, or `as_item_values` of the ORM reference), in the
-    active language with modeltranslation's fallbacks."""
-    order = resolution_order(get_language())
+    (search_sql.item_result_rows, or the ORM reference's values()), in the active
+    language with modeltranslation's fallbacks."""
+    columns = {field: translated_columns(field) for field in
+               ("generic_name", "brand_name", "indication", "coverage_notes", "therapeutic_area__name")}
 
     def localised(row: dict, field: str) -> str:
-        return next((row[column] for column in (build_localized_fieldname(field, code) for code in order)
-                     if row[column]), "")
+        return translated_value(row, columns[field])
 
     url = reverse("medicines:detail", kwargs={"slug": "SLUG"})
     return [{

@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 
 from portal.medicines.search_sql import item_result_rows
-from portal.medicines.selectors import ItemFilters, as_item_values, item_list_entries, item_search
+from portal.medicines.selectors import ITEM_VALUES, ItemFilters, item_list_entries, item_search
 from tests import factories
 from tests.hospitals.factories import (
     ConnectItemFactory,
@@ -47,7 +47,7 @@ FILTERS = [ItemFilters(), ItemFilters(q="lorla"), ItemFilters(q="Lorlatinib"), I
 def test_same_entries_order_and_total_as_the_orm(items, filters):
     for language, (offset, limit) in itertools.product(("en", "zh-hant", "zh-hans"), ((0, 20), (20, 20), (3, 4))):
         with translation.override(language):
-            expected = item_list_entries(list(as_item_values(item_search(filters))[offset : offset + limit]))
+            expected = item_list_entries(list(item_search(filters).values(*ITEM_VALUES)[offset : offset + limit]))
             rows = item_result_rows(filters, language, offset, limit)
             assert item_list_entries(rows) == expected, (language, offset)
         total = item_search(filters).count()
