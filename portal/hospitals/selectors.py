@@ -151,7 +151,10 @@ def specialty_codes_by_hospital(hospitals: list[dict], code_of: dict[int, str]) 
     search read their specialty ids (`specialty_ids`, PostgreSQL; `code_of` maps an
     id to its code), else one query."""
     if all("specialty_ids" in hospital for hospital in hospitals):
-        return {hospital["id"]: sorted(code_of[specialty_id] for specialty_id in hospital["specialty_ids"])
+        # A specialty added in the last second may be missing from a process's
+        # cached options (search.LOCAL_VERSION_SECONDS): left out, not an error.
+        return {hospital["id"]: sorted(code_of[specialty_id] for specialty_id in hospital["specialty_ids"]
+                                       if specialty_id in code_of)
                 for hospital in hospitals}
     hospital_ids = [hospital["id"] for hospital in hospitals]
     codes: dict[int, list[str]] = {hospital_id: [] for hospital_id in hospital_ids}

@@ -107,3 +107,9 @@ def test_an_unknown_language_sorts_by_the_default_language(hospitals, language):
     with translation.override("en"):
         expected = [hospital.slug for hospital in hospital_search(HospitalFilters(q="eye"), points)[:20]]
     assert [row["slug"] for row in rows] == expected
+
+
+def test_a_specialty_missing_from_cached_options_is_left_out():
+    rows = [{"id": 1, "specialty_ids": [6, 5]}, {"id": 2, "specialty_ids": []}]
+    assert specialty_codes_by_hospital(rows, {5: "surgery", 6: "eye"}) == {1: ["eye", "surgery"], 2: []}
+    assert specialty_codes_by_hospital(rows, {5: "surgery"}) == {1: ["surgery"], 2: []}
