@@ -96,7 +96,11 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------
 # No DATABASE_URL: an SQLite file next to manage.py (the embedded default).
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if USING_POSTGRES:
+    # Django's backend, with a health check that reads libpq's state and the
+    # socket instead of running SELECT 1 before every request (see its docstring).
+    DATABASES["default"]["ENGINE"] = "portal.core.db.postgresql"
     # A new connection per request halved throughput on these machines.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -115,7 +119,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
         DATABASES["default"]["OPTIONS"].update({"server_side_binding": True, "prepare_threshold": 5})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 # --- Cache ------------------------------------------------------------------
 # allauth's rate limits need a cache shared by every process in production.
