@@ -10,6 +10,7 @@ from html import escape
 
 from django import forms
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 
 def _e(value) -> str:
@@ -33,14 +34,25 @@ def _field_html(bound: forms.BoundField) -> str:
     value = bound.value()
     value = "" if value is None else str(value)
     if isinstance(bound.field, forms.ChoiceField):
-        options = "".join(
-            f'<option value="{_e(choice)}"{" selected" if str(choice) == value else ""}>{_e(label)}</option>'
-            for choice, label in bound.field.choices)
+        options = "".join(f"{start} selected{end}" if choice == value else f"{start}{end}"
+                          for choice, start, end in _options(bound.field))
         control = f'<select name="{bound.html_name}" id="{field_id}"{extra}>{options}</select>'
     else:
         control = (f'<input type="search" name="{bound.html_name}" id="{field_id}" value="{_e(value)}" '
                    f'maxlength="{bound.field.max_length or ""}"{extra}>')
     return f'<div class="field"><label for="{field_id}">{_e(bound.label)}</label>{errors_html}{control}{help_html}</div>'
+
+
+def _options(field: forms.ChoiceField) -> list[tuple[str, str, str]]:
+    """(value, '<option value="..."', '>label</option>') per choice, escaped once per
+    field and language: the search forms share their fields between requests
+    (portal.core.forms.SharedFieldsForm), so this is built once per process."""
+    cache = field.__dict__.setdefault("_option_html", {})
+    language = get_language()
+    if language not in cache:
+        cache[language] = [(str(choice), f'<option value="{_e(choice)}"', f">{_e(label)}</option>")
+                           for choice, label in field.choices]
+    return cache[language]
 
 
 def filter_form_html(form: forms.Form) -> SafeString:

@@ -1,5 +1,9 @@
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from portal.core.forms import SharedFieldsForm
 
 from .selectors import DEFAULT_NEAR_KM, NEAR_KM_CHOICES, HospitalFilters
 
@@ -20,8 +24,17 @@ LANGUAGE_CHOICES = [
 ]
 
 
-class HospitalSearchForm(forms.Form):
-    """GET form for the hospital search; choices come from the (cached) filter options."""
+def _km(km: int) -> str:
+    return gettext("%(km)s km") % {"km": km}
+
+
+# Translated when drawn, like gettext_lazy (`_("...") % ...` would fix the language
+# at import time).
+km_label = lazy(_km, str)
+
+
+class HospitalSearchFields(forms.Form):
+    """The fields of the hospital search (see HospitalSearchForm)."""
 
     q = forms.CharField(label=_("Name"), required=False, max_length=100,
                         help_text=_("Part of a name, in English or Chinese (either script)."))
@@ -32,16 +45,21 @@ class HospitalSearchForm(forms.Form):
     border_point = forms.ChoiceField(label=_("Near border crossing"), required=False)
     within_km = forms.TypedChoiceField(
         label=_("Within"), required=False, coerce=int, empty_value=DEFAULT_NEAR_KM,
-        choices=[(km, _("%(km)s km") % {"km": km}) for km in NEAR_KM_CHOICES],
+        choices=[(km, km_label(km)) for km in NEAR_KM_CHOICES],
     )
 
-    def __init__(self, *args, options: dict, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["city"].choices = [("", _("Any city"))] + [(c["code"], c["name"]) for c in options["cities"]]
-        self.fields["specialty"].choices = [("", _("Any specialty"))] + [
-            (s["code"], s["name"]) for s in options["specialties"]]
-        self.fields["border_point"].choices = [("", _("Any"))] + [
-            (b["code"], b["name"]) for b in options["border_points"]]
+
+class HospitalSearchForm(SharedFieldsForm):
+    """GET form for the hospital search; choices come from the (cached) filter options."""
+
+    declared = HospitalSearchFields
+
+    def __init__(self, data=None, *, options: dict):
+        super().__init__(data, choices={
+            "city": [("", _("Any city")), *((c["code"], c["name"]) for c in options["cities"])],
+            "specialty": [("", _("Any specialty")), *((s["code"], s["name"]) for s in options["specialties"])],
+            "border_point": [("", _("Any")), *((b["code"], b["name"]) for b in options["border_points"])],
+        })
 
     def filters(self) -> HospitalFilters:
         data = self.cleaned_data if self.is_valid() else {}

@@ -1,11 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.forms import SharedFieldsForm
+
 from .models import ConnectItem
 from .selectors import ItemFilters
 
 
-class ItemSearchForm(forms.Form):
+class ItemSearchFields(forms.Form):
+    """The fields of the Connect list search (see ItemSearchForm)."""
+
     q = forms.CharField(label=_("Name"), required=False, max_length=100,
                         help_text=_("Generic or brand name, in English or Chinese (either script)."))
     kind = forms.ChoiceField(label=_("Type"), required=False,
@@ -14,10 +18,16 @@ class ItemSearchForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("Listed and delisted"))] + list(ConnectItem.Status.choices))
 
-    def __init__(self, *args, areas: list[dict], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["therapeutic_area"].choices = [("", _("Any therapeutic area"))] + [
-            (area["code"], area["name"]) for area in areas]
+
+class ItemSearchForm(SharedFieldsForm):
+    """GET form for the Connect list search; the areas come from the (cached) options."""
+
+    declared = ItemSearchFields
+
+    def __init__(self, data=None, *, areas: list[dict]):
+        super().__init__(data, choices={
+            "therapeutic_area": [("", _("Any therapeutic area")), *((area["code"], area["name"]) for area in areas)],
+        })
 
     def filters(self) -> ItemFilters:
         data = self.cleaned_data if self.is_valid() else {}

@@ -99,6 +99,29 @@ def test_search_page_in_three_languages(client, language, title):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("language", "ten_km"), [("en", "10 km"), ("zh-hant", "10 公里"), ("zh-hans", "10 公里")])
+def test_distance_choices_are_in_the_page_language(client, language, ten_km):
+    html = client.get(f"/{language}/hospitals/").content.decode()
+    select = re.search(r'<select name="within_km".*?</select>', html, re.S).group(0)
+    assert f'<option value="10">{ten_km}</option>' in select
+
+
+@pytest.mark.django_db
+def test_search_forms_share_fields_but_not_values_or_errors(client):
+    """The forms share their field objects (portal.core.forms.SharedFieldsForm):
+    one visitor's choice or error must never show on another's page."""
+    factories.CityFactory(code="zhuhai", name_en="Zhuhai")
+    bad = client.get(INDEX, {"city": "atlantis", "q": "eye"}).content.decode()
+    chosen = client.get(INDEX, {"city": "zhuhai"}).content.decode()
+    plain = client.get(INDEX).content.decode()
+    assert "Select a valid choice" in bad and 'aria-invalid="true"' in bad
+    assert '<option value="zhuhai" selected>' in chosen
+    for html in (chosen, plain):
+        assert "Select a valid choice" not in html and 'aria-invalid' not in html and 'value="eye"' not in html
+    assert '<option value="zhuhai">' in plain and '<option value="" selected>Any city' in plain
+
+
+@pytest.mark.django_db
 def test_detail_page_shows_programmes_departments_border_points_items_and_booking(
         client, hospital, django_assert_max_num_queries):
     factories.BorderPointFactory()
