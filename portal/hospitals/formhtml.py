@@ -19,11 +19,12 @@ def _e(value) -> str:
 
 def _field_html(bound: forms.BoundField) -> str:
     field_id = bound.auto_id
+    label, help_text, options = _drawn(bound.field, bound.label, bound.help_text)
     described = []
     help_html = errors_html = ""
-    if bound.help_text:
+    if help_text:
         described.append(f"{field_id}_helptext")
-        help_html = f'<div class="helptext" id="{field_id}_helptext">{_e(bound.help_text)}</div>'
+        help_html = f'<div class="helptext" id="{field_id}_helptext">{help_text}</div>'
     if bound.errors:
         described.append(f"{field_id}_error")
         items = "".join(f"<li>{_e(error)}</li>" for error in bound.errors)
@@ -33,25 +34,29 @@ def _field_html(bound: forms.BoundField) -> str:
         extra += ' aria-invalid="true"'
     value = bound.value()
     value = "" if value is None else str(value)
-    if isinstance(bound.field, forms.ChoiceField):
-        options = "".join(f"{start} selected{end}" if choice == value else f"{start}{end}"
-                          for choice, start, end in _options(bound.field))
-        control = f'<select name="{bound.html_name}" id="{field_id}"{extra}>{options}</select>'
+    if options is not None:
+        options_html = "".join(f"{start} selected{end}" if choice == value else f"{start}{end}"
+                               for choice, start, end in options)
+        control = f'<select name="{bound.html_name}" id="{field_id}"{extra}>{options_html}</select>'
     else:
         control = (f'<input type="search" name="{bound.html_name}" id="{field_id}" value="{_e(value)}" '
                    f'maxlength="{bound.field.max_length or ""}"{extra}>')
-    return f'<div class="field"><label for="{field_id}">{_e(bound.label)}</label>{errors_html}{control}{help_html}</div>'
+    return f'<div class="field"><label for="{field_id}">{label}</label>{errors_html}{control}{help_html}</div>'
 
 
-def _options(field: forms.ChoiceField) -> list[tuple[str, str, str]]:
-    """(value, '<option value="..."', '>label</option>') per choice, escaped once per
+def _drawn(field: forms.Field, label, help_text) -> tuple[str, str, list[tuple[str, str, str]] | None]:
+    """The field's label and help text, escaped, and for a choice field its options as
+    (value, '<option value="..."', '>label</option>'), translated and escaped once per
     field and language: the search forms share their fields between requests
     (portal.core.forms.SharedFieldsForm), so this is built once per process."""
-    cache = field.__dict__.setdefault("_option_html", {})
+    cache = field.__dict__.setdefault("_drawn_html", {})
     language = get_language()
     if language not in cache:
-        cache[language] = [(str(choice), f'<option value="{_e(choice)}"', f">{_e(label)}</option>")
-                           for choice, label in field.choices]
+        options = None
+        if isinstance(field, forms.ChoiceField):
+            options = [(str(choice), f'<option value="{_e(choice)}"', f">{_e(text)}</option>")
+                       for choice, text in field.choices]
+        cache[language] = (_e(label), _e(help_text) if help_text else "", options)
     return cache[language]
 
 

@@ -192,6 +192,7 @@ def bump_data_version() -> None:
     with _local_lock:
         _local_version["version"] = None
         _local_entries.clear()
+        _version_memos.clear()
 
 
 def cache_key(namespace: str, *parts) -> str:
@@ -263,6 +264,26 @@ def write_cached(key: str, value, seconds: int) -> None:
     version = data_version()
     cache.set(key, (version, value), seconds)
     _keep_locally(key, version, value)
+
+
+# Values derived from one record at the current data version (a hospital's card on
+# the search page) can be kept by each process in a memo that is emptied when the
+# version changes. Same switch as the local copy: off when it is off (tests).
+_version_memos: dict[str, tuple[int, dict]] = {}
+
+
+def version_memo(namespace: str, limit: int) -> dict | None:
+    """A process-local dict for values built from the data at the current version,
+    started afresh when the version changes or when it holds `limit` entries; None
+    when the local copy is off (SEARCH_LOCAL_VERSION_SECONDS=0)."""
+    if not LOCAL_VERSION_SECONDS:
+        return None
+    version = data_version()
+    held = _version_memos.get(namespace)
+    if held is None or held[0] != version or len(held[1]) >= limit:
+        held = (version, {})
+        _version_memos[namespace] = held
+    return held[1]
 
 
 def search_cache_get(key: str):

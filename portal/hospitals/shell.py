@@ -10,6 +10,8 @@ always get a normal render."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -64,6 +66,40 @@ def read_for_page(request: HttpRequest, template: str, content_key: str, *other_
     wanted = [key for key in (*keys.values(), *other_keys) if key]
     found = dict(zip(wanted, read_cached(*wanted), strict=True))
     return [found.get(key) if key else None for key in (*keys.values(), *other_keys)]
+
+
+def render_frame(template: str, *, context: dict | None = None, **slots: str) -> str:
+    """`template` rendered with `slots` (already-safe HTML) as its variables of those
+    names. A search page's frame (its form's buttons and labels, the map's region)
+    depends only on the language, so it is rendered once per language and process
+    with a marker in each slot, then filled by string joins; `context` holds the
+    frame's other variables, which must be constants (settings). Rendered afresh
+    every time with DEBUG, so an edited template shows at once."""
+    names = tuple(slots)
+    if settings.DEBUG:
+        return render_to_string(template, {**(context or {}), **{name: mark_safe(slots[name]) for name in names}})  # noqa: S308
+    parts = _frame_parts(template, get_language(), names, tuple(sorted((context or {}).items())))
+    pieces = [parts[0]]
+    for name, part in zip(names, parts[1:], strict=True):
+        pieces += [slots[name], part]
+    return "".join(pieces)
+
+
+@lru_cache(maxsize=32)
+def _frame_parts(template: str, language: str, names: tuple[str, ...], context: tuple) -> list[str]:
+    """The frame's text between the slots, in order (`language` is the active one; it
+    is part of the key only)."""
+    markers = {name: f"PORTALFRAMESLOT{index}7f3a" for index, name in enumerate(names)}
+    html = render_to_string(template, {**dict(context), **{name: mark_safe(marker) for name, marker in markers.items()}})  # noqa: S308
+    parts = []
+    for name in names:
+        before, found, html = html.partition(markers[name])
+        if not found:
+            raise ValueError(f"{template} does not show {name} exactly once")
+        parts.append(before)
+    if any(marker in html for marker in markers.values()):
+        raise ValueError(f"{template} shows a slot more than once")
+    return [*parts, html]
 
 
 def render_in_shell(request: HttpRequest, template: str, context: dict, content: str, status: int = 200,

@@ -26,6 +26,7 @@ from .search import (
     read_cached,
     search_cache_get,
     search_cache_set,
+    version_memo,
     write_cached,
 )
 from .search_sql import hospital_result_rows
@@ -35,9 +36,12 @@ from .selectors import (
     hospital_matches,
     specialty_codes_by_hospital,
 )
-from .shell import read_for_page, render_in_shell
+from .shell import read_for_page, render_frame, render_in_shell
 
 PAGE_SIZE = 20
+# Hospital cards each process keeps (see _cards_html): all hospitals of a ×100
+# data set in three languages, about 10 MB.
+CARD_MEMO_LIMIT = 20_000
 
 
 def filter_options_key() -> str:
@@ -142,6 +146,26 @@ def _escape(value) -> str:
     return html.escape(str(value), quote=True)
 
 
+def _cards_html(hospitals: list[dict], context: dict) -> str:
+    """The result cards of a page. A card depends only on its hospital, the language
+    and the data version (its nearest crossing included), not on the query, so each
+    process keeps the cards it has drawn until the data changes: varied searches
+    keep finding the same hospitals, and drawing a card cost more than reading its
+    row. The search itself still runs for every query."""
+    cards = version_memo("hospital-cards", CARD_MEMO_LIMIT)
+    if cards is None:
+        return "".join(_row_html(_row(hospital, context)) for hospital in hospitals)
+    language = get_language()
+    drawn = []
+    for hospital in hospitals:
+        key = (hospital["id"], language)
+        card = cards.get(key)
+        if card is None:
+            card = cards[key] = _row_html(_row(hospital, context))
+        drawn.append(card)
+    return "".join(drawn)
+
+
 def _results_fragment(filters, number: int, options: dict) -> str:
     """The rendered result list (with map markers and pagination), cached per query."""
     key = cache_key("hospital-results", get_language(), *filters.cache_parts(), number)
@@ -173,7 +197,7 @@ def _results_fragment(filters, number: int, options: dict) -> str:
         filters.cache_parts(), strict=True) if value and not (key == "within_km" and not filters.border_point)}
     fragment = render_to_string("hospitals/_results.html", {
         "page": page, "paginator": paginator, "heading": heading,
-        "rows_html": mark_safe("".join(_row_html(_row(hospital, context)) for hospital in hospitals)),  # noqa: S308 (escaped in _row_html)
+        "rows_html": mark_safe(_cards_html(hospitals, context)),  # noqa: S308 (escaped in _row_html)
         "querystring": urlencode(query) + "&" if query else "",
     })
     search_cache_set(key, fragment)
@@ -191,10 +215,8 @@ def index(request: HttpRequest) -> HttpResponse:
     form = HospitalSearchForm(request.GET or None, options=options)
     valid = not form.is_bound or form.is_valid()
     results = _results_fragment(form.filters(), page_number(request), options) if valid else ""
-    content = render_to_string("hospitals/_search.html", {
-        "form_html": filter_form_html(form), "results": mark_safe(results),  # noqa: S308 (our own fragment)
-        "MAP_TILE_URL": settings.MAP_TILE_URL,
-    })
+    content = render_frame("hospitals/_search.html", context={"MAP_TILE_URL": settings.MAP_TILE_URL},
+                           form_html=filter_form_html(form), results=results)
     if valid:
         search_cache_set(content_key, content)
     return render_in_shell(request, "hospitals/index.html", {}, content, status=200 if valid else 400, shell=shell)

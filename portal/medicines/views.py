@@ -3,7 +3,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from portal.hospitals.formhtml import filter_form_html
@@ -16,7 +15,7 @@ from portal.hospitals.search import (
     search_cache_set,
     write_cached,
 )
-from portal.hospitals.shell import read_for_page, render_in_shell
+from portal.hospitals.shell import read_for_page, render_frame, render_in_shell
 from portal.hospitals.views import page_number
 
 from .forms import ItemSearchForm
@@ -60,9 +59,7 @@ def index(request: HttpRequest) -> HttpResponse:
     form = ItemSearchForm(request.GET or None, areas=cached_areas(areas))
     valid = not form.is_bound or form.is_valid()
     results = _results_fragment(form.filters(), page_number(request)) if valid else ""
-    content = render_to_string("medicines/_search.html", {
-        "form_html": filter_form_html(form), "results": mark_safe(results),  # noqa: S308 (our own fragment)
-    })
+    content = render_frame("medicines/_search.html", form_html=filter_form_html(form), results=results)
     if valid:
         search_cache_set(content_key, content)
     return render_in_shell(request, "medicines/index.html", {}, content, status=200 if valid else 400, shell=shell)

@@ -170,3 +170,23 @@ def test_anonymous_pages_share_a_cached_layout_filled_with_their_own_token_and_p
 def test_signed_in_users_get_their_own_header(client_for, resident):
     html = client_for(resident).get(INDEX).content.decode()
     assert "Sign out" in html
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant", "zh-hans"])
+def test_a_search_frame_is_the_template_rendered_with_its_slots(language, settings):
+    """shell.render_frame renders a search page's frame once per language and fills
+    its slots by joining strings: the result must be the template's own rendering."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+    from django.utils.safestring import mark_safe
+
+    from portal.hospitals.shell import render_frame
+
+    settings.DEBUG = False
+    slots = {"form_html": '<div class="field">F & "q"</div>', "results": "<section>R</section>"}
+    with translation.override(language):
+        for template, context in (("hospitals/_search.html", {"MAP_TILE_URL": "/tiles/{z}/{x}/{y}.png"}),
+                                  ("medicines/_search.html", {})):
+            expected = render_to_string(template, {**context, **{k: mark_safe(v) for k, v in slots.items()}})
+            assert render_frame(template, context=context, **slots) == expected
+            assert render_frame(template, context=context, form_html="", results="other") != expected

@@ -4,7 +4,8 @@ whose version it re-reads from the shared cache at most every LOCAL_VERSION_SECO
 import pytest
 from django.core.cache import cache
 
-from portal.hospitals import search
+from portal.hospitals import search, views
+from tests import factories
 
 
 @pytest.fixture
@@ -14,10 +15,12 @@ def local_copy(monkeypatch):
     monkeypatch.setattr(search, "LOCAL_VERSION_SECONDS", 1.0)
     monkeypatch.setattr(search.time, "monotonic", lambda: clock["now"])
     search._local_entries.clear()
+    search._version_memos.clear()
     search._local_version.update(version=None, read_at=0.0)
     cache.clear()
     yield clock
     search._local_entries.clear()
+    search._version_memos.clear()
     search._local_version.update(version=None, read_at=0.0)
 
 
@@ -69,3 +72,32 @@ def test_a_change_in_this_process_is_seen_at_once(local_copy):
     assert search.read_cached("search:test:a") == ["A"]
     search.bump_data_version()
     assert search.read_cached("search:test:a") == [None]
+
+
+@pytest.mark.django_db
+def test_a_hospital_card_is_drawn_once_per_language_and_data_version(local_copy, client, monkeypatch):
+    """Varied searches reuse the cards this process has drawn (views._cards_html);
+    a change to the data draws them again."""
+    hospital = factories.HospitalFactory(slug="alpha", name_en="Alpha Eye Hospital", name_zh_hant="甲眼科醫院")
+    drawn = []
+    real = views._row_html
+    monkeypatch.setattr(views, "_row_html", lambda row: drawn.append(row["name"]) or real(row))
+
+    assert "Alpha Eye Hospital" in client.get("/en/hospitals/", {"q": "eye"}).content.decode()
+    assert "Alpha Eye Hospital" in client.get("/en/hospitals/", {"q": "alpha"}).content.decode()
+    assert drawn == ["Alpha Eye Hospital"]  # two searches, one card
+
+    assert "甲眼科醫院" in client.get("/zh-hant/hospitals/", {"q": "alpha"}).content.decode()
+    assert drawn == ["Alpha Eye Hospital", "甲眼科醫院"]  # each language has its own card
+
+    hospital.name_en = "Alpha Eye Centre"
+    hospital.save()
+    search.bump_data_version()  # as every write path does after its commit
+    html = client.get("/en/hospitals/", {"q": "alpha"}).content.decode()
+    assert "Alpha Eye Centre" in html and "Alpha Eye Hospital" not in html
+    assert drawn[-1] == "Alpha Eye Centre"
+
+
+def test_the_card_memo_is_off_with_the_local_copy():
+    # The test settings turn the local copy off, so other tests see every change at once.
+    assert search.version_memo("hospital-cards", 10) is None
