@@ -70,13 +70,19 @@ def term_conditions(alias: str, query: str) -> tuple[list[str], list]:
 
 def rank_sql(alias: str, query: str) -> tuple[str, list] | None:
     """search.rank_expression as SQL: 0 when a name equals the query, 1 when one starts
-    with it, else 2. None for an empty query."""
+    with it, else 2. None for an empty query.
+
+    Both the exact and the prefix pattern begin with "| " and the first term, so a
+    row without a name starting with that term is ranked 2 after one LIKE instead of
+    two. In a broad search nearly every row is such a row ("hospital": 6,000 of
+    6,500), and the rank's LIKEs were a third of the query's time."""
     terms = query_terms(query)
     if not terms:
         return None
     like = f"{alias}.search_key LIKE %s ESCAPE '\\'"
-    return (f"CASE WHEN {like} THEN 0 WHEN {like} THEN 1 ELSE 2 END",
-            [_like(f"{NAME_SEPARATOR} {normalise(query)} {NAME_SEPARATOR}"), _like(f"{NAME_SEPARATOR} {' '.join(terms)}")])
+    return (f"CASE WHEN {like} THEN (CASE WHEN {like} THEN 0 WHEN {like} THEN 1 ELSE 2 END) ELSE 2 END",
+            [_like(f"{NAME_SEPARATOR} {terms[0]}"), _like(f"{NAME_SEPARATOR} {normalise(query)} {NAME_SEPARATOR}"),
+             _like(f"{NAME_SEPARATOR} {' '.join(terms)}")])
 
 
 def hospital_result_rows(filters: HospitalFilters, border_points, language: str, offset: int, limit: int) -> list[dict]:

@@ -56,6 +56,11 @@ FILTERS = [
     HospitalFilters(q="眼科"),
     HospitalFilters(q="眼"),
     HospitalFilters(q="医院"),
+    # several terms, the first Chinese: exact and prefix ranks after the rank's first-term guard
+    HospitalFilters(q="深圳眼科"),
+    HospitalFilters(q="深圳眼科 医院"),
+    HospitalFilters(q="眼科中心 care"),
+    HospitalFilters(q="Shenzhen Eye 1"),
     HospitalFilters(q="100%"),
     HospitalFilters(q="care_"),
     HospitalFilters(q="hospital", city="guangzhou"),
