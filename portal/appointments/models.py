@@ -179,6 +179,12 @@ class Appointment(models.Model):
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # How many of services.REMINDERS (24 h, then 2 h before) are dealt with:
+    # created by the reminder sweep, or skipped because their time had passed
+    # when the appointment was booked or moved. The sweep creates the next one
+    # when it comes due and raises this in the same transaction, so a reminder
+    # is created once even when two sweeps run at the same time.
+    reminders_done = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["starts_at", "id"]

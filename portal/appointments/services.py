@@ -31,7 +31,6 @@ from portal.notifications.services import (
     channels_for,
     language_of,
     notify,
-    notify_later,
 )
 
 from . import selectors
@@ -46,6 +45,9 @@ from .models import (
 )
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# How long before the visit each reminder goes out, earliest first. The reminder
+# sweep (`appointment_reminders_send`) creates each when it comes due;
+# Appointment.reminders_done counts those dealt with.
 REMINDERS = (timedelta(hours=24), timedelta(hours=2))
 
 
@@ -215,13 +217,11 @@ def _context(appointment: Appointment, slot: Slot | None = None) -> dict:
     }
 
 
-def _reminder_schedule(starts_at: datetime, context: dict, *, now: datetime) -> list[tuple[datetime, dict]]:
-    """(when, context) of each reminder still in the future."""
-    return [
-        (starts_at - before, {**context, "hours": int(before.total_seconds() // 3600)})
-        for before in REMINDERS
-        if starts_at - before > now
-    ]
+def _reminders_passed(starts_at: datetime, *, now: datetime) -> int:
+    """How many reminders of a visit at `starts_at` are no longer in the future
+    (REMINDERS is earliest first): booked or moved now, the visit gets only the
+    others, as it always has. The value for Appointment.reminders_done."""
+    return sum(1 for before in REMINDERS if starts_at - before <= now)
 
 
 def _link(resident, name: str, *args) -> str:
@@ -229,15 +229,10 @@ def _link(resident, name: str, *args) -> str:
         return reverse(f"appointments:{name}", args=args)
 
 
-def _schedule_reminders(appointment: Appointment, *, now: datetime) -> None:
-    schedule = _reminder_schedule(appointment.starts_at, _context(appointment), now=now)
-    if schedule:
-        # One INSERT for the reminders and one for their deliveries; rendered when due.
-        notify_later(
-            recipient=appointment.resident, event="appointment_reminder", schedule=schedule,
-            link=_link(appointment.resident, "detail", appointment.reference),
-            group_key=f"appointment:{appointment.pk}",
-        )
+def _cancel_reminders(appointment: Appointment) -> None:
+    """Reminders of the appointment that were created but have not gone out are
+    not sent (the group holds only reminders: see appointment_reminders_send)."""
+    cancel_pending(group_key=f"appointment:{appointment.pk}", unsent=True)
 
 
 def _event(appointment, action, *, actor, on_behalf=False, from_slot=None, to_slot=None, note="") -> None:
@@ -318,6 +313,7 @@ def _book_orm(*, actor, resident, slot_id, reason, id_document, pay_with_voucher
         reference=_new_reference(), resident=resident, slot=slot, starts_at=slot.starts_at,
         seat=seat, seat_limit=slot.capacity, reason=reason, id_document=id_document,
         pay_with_vouchers=pay_with_vouchers, booked_by=actor,
+        reminders_done=_reminders_passed(slot.starts_at, now=now),
     )
     if getattr(slot, "resident_waiting", True):
         WaitlistEntry.objects.filter(
@@ -328,7 +324,6 @@ def _book_orm(*, actor, resident, slot_id, reason, id_document, pay_with_voucher
     _event(appointment, AppointmentEvent.Action.BOOKED, actor=actor, on_behalf=on_behalf, to_slot=slot)
     notify(recipient=resident, event="appointment_booked", context=_context(appointment, slot),
            link=_link(resident, "detail", appointment.reference))
-    _schedule_reminders(appointment, now=now)
     return appointment
 
 
@@ -345,9 +340,12 @@ def _book_orm(*, actor, resident, slot_id, reason, id_document, pay_with_voucher
 #    whether the resident is on a waiting list of the department.
 # 2. `_BOOK_SQL`, one statement with data-modifying CTEs: the lowest free seat
 #    (taken seats plus live holds of other residents, as `_free_seat`), the
-#    appointment, its event row, the waiting-list update, the confirmation and
-#    the reminders (`notify` / `notify_later` rows) and their deliveries. No free
-#    seat: no row is written and nothing is returned (SlotTaken).
+#    appointment, its event row, the waiting-list update, the confirmation (the
+#    rows `notify` writes) and its deliveries. No free seat: no row is written
+#    and nothing is returned (SlotTaken). The reminders are not written here:
+#    the reminder sweep creates each when it comes due
+#    (`appointment_reminders_send`; the appointment row counts them in
+#    `reminders_done`), so a booking writes four rows with one delivery channel.
 #
 # The count must be a separate statement from the lock: in READ COMMITTED a
 # statement sees the rows committed before it started, and only a statement
@@ -394,9 +392,11 @@ _BOOK_SQL = """
          WHERE n NOT IN (SELECT seat FROM taken) AND (SELECT count(*) FROM taken) < %(capacity)b::integer
     ), appointment AS (
         INSERT INTO {appointment} (reference, resident_id, slot_id, starts_at, seat, seat_limit, reason, id_document,
-                                   pay_with_vouchers, status, booked_by_id, created_at, updated_at, cancelled_at)
+                                   pay_with_vouchers, status, booked_by_id, created_at, updated_at, cancelled_at,
+                                   reminders_done)
         SELECT %(reference)b, %(resident)b, %(slot)b, %(starts_at)b, free.seat, %(capacity)b, %(reason)b,
-               %(id_document)b, %(pay_with_vouchers)b, %(booked)b, %(actor)b, %(now)b, %(now)b, NULL
+               %(id_document)b, %(pay_with_vouchers)b, %(booked)b, %(actor)b, %(now)b, %(now)b, NULL,
+               %(reminders_done)b
           FROM free WHERE free.seat IS NOT NULL
         RETURNING id, seat
     ), event AS (
@@ -410,24 +410,18 @@ _BOOK_SQL = """
     ), notification AS (
         INSERT INTO {notification} (recipient_id, event, context, language, subject, body, body_html, link,
                                     group_key, send_after, created_at, read_at, cancelled_at)
-        SELECT %(resident)b, m.event, m.context, %(language)b, m.subject, m.body, m.body_html, %(link)b,
-               CASE WHEN m.grouped THEN 'appointment:' || appointment.id ELSE '' END, m.send_after, %(now)b,
-               NULL, NULL
-          FROM appointment,
-               unnest(%(m_event)b::text[], %(m_context)b::jsonb[], %(m_subject)b::text[], %(m_body)b::text[],
-                      %(m_body_html)b::text[], %(m_send_after)b::timestamptz[], %(m_grouped)b::boolean[])
-                   AS m(event, context, subject, body, body_html, send_after, grouped)
-        RETURNING id, send_after
+        SELECT %(resident)b, %(event)b, %(context)b::jsonb, %(language)b, %(subject)b, %(body)b, %(body_html)b,
+               %(link)b, '', %(now)b, %(now)b, NULL, NULL
+          FROM appointment
+        RETURNING id
     ), delivery AS (
         INSERT INTO {delivery} (notification_id, channel, state, attempts, next_attempt_at, queued_at, claimed_at,
                                 claim_token, sent_at, last_error)
-        SELECT n.id, c.channel, %(pending)b, 0, n.send_after,
-               CASE WHEN n.send_after <= %(now)b THEN %(now)b::timestamptz END, NULL, NULL, NULL, ''
+        SELECT n.id, c.channel, %(pending)b, 0, %(now)b, %(now)b, NULL, NULL, NULL, ''
           FROM notification n, unnest(%(channels)b::text[]) AS c(channel)
-        RETURNING id, queued_at
+        RETURNING id
     )
-    SELECT appointment.id, appointment.seat,
-           ARRAY(SELECT id FROM delivery WHERE queued_at IS NOT NULL ORDER BY id)
+    SELECT appointment.id, appointment.seat, ARRAY(SELECT id FROM delivery ORDER BY id)
       FROM appointment
 """
 
@@ -542,16 +536,9 @@ def _book_postgresql(*, actor, resident, slot_id, reason, id_document, pay_with_
             "department": slot.department_names(),
         }
         # The confirmation is rendered now, as notify() does, so the inbox shows
-        # it at once; the reminders when they come due (as notify_later).
+        # it at once. The reminders are created by the reminder sweep when due.
         confirmation = render_event("appointment_booked", {**context, "recipient": resident, "link": link}, language)
-        reminders = _reminder_schedule(slot.starts_at, context, now=now)
-        # (event, context, rendered, send_after, in the appointment's group) per message
-        events, contexts, rendered, send_after, grouped = zip(
-            ("appointment_booked", context, confirmation, now, False),
-            *(("appointment_reminder", reminder_context, sending.NOT_RENDERED, when, True)
-              for when, reminder_context in reminders),
-            strict=True,
-        )
+        reminders_done = _reminders_passed(slot.starts_at, now=now)
         cursor.execute(_sql(_BOOK_SQL), {
             "slot": slot_id, "resident": resident.pk, "actor": actor.pk, "now": now, "capacity": slot.capacity,
             "starts_at": slot.starts_at, "reference": reference, "reason": reason, "id_document": id_document,
@@ -562,10 +549,9 @@ def _book_postgresql(*, actor, resident, slot_id, reason, id_document, pay_with_
             "action": AppointmentEvent.Action.BOOKED, "waiting": waiting, "offered": offered,
             "accepted": WaitlistEntry.Status.ACCEPTED, "pending": Delivery.State.PENDING,
             "language": language, "link": link, "channels": channels,
-            "m_event": list(events), "m_context": [json.dumps(each) for each in contexts],
-            "m_subject": [message.subject for message in rendered], "m_body": [message.text for message in rendered],
-            "m_body_html": [message.html for message in rendered], "m_send_after": list(send_after),
-            "m_grouped": list(grouped),
+            "reminders_done": reminders_done,
+            "event": "appointment_booked", "context": json.dumps(context), "subject": confirmation.subject,
+            "body": confirmation.text, "body_html": confirmation.html,
         })
         row = cursor.fetchone()
     if row is None:
@@ -577,7 +563,7 @@ def _book_postgresql(*, actor, resident, slot_id, reason, id_document, pay_with_
         id=appointment_id, reference=reference, resident=resident, slot_id=slot_id, starts_at=slot.starts_at,
         seat=seat, seat_limit=slot.capacity, reason=reason, id_document=id_document,
         pay_with_vouchers=pay_with_vouchers, status=Appointment.Status.BOOKED, booked_by=actor,
-        created_at=now, updated_at=now,
+        created_at=now, updated_at=now, reminders_done=reminders_done,
     )
     appointment._state.adding = False
     appointment._state.db = connection.alias
@@ -623,7 +609,10 @@ def appointment_reschedule(*, actor, resident, reference: str, slot_id: int) -> 
                 appointment.starts_at = new_slot.starts_at
                 appointment.seat = seat
                 appointment.seat_limit = new_slot.capacity
-                appointment.save(update_fields=["slot", "starts_at", "seat", "seat_limit", "updated_at"])
+                # the reminders start again for the new time (the sweep creates them)
+                appointment.reminders_done = _reminders_passed(new_slot.starts_at, now=now)
+                appointment.save(update_fields=["slot", "starts_at", "seat", "seat_limit", "reminders_done",
+                                                "updated_at"])
         except (SlotTaken, SlotUnavailable) as error:
             error.alternatives = selectors.nearest_free_slots(slot=new_slot, for_resident=resident)
             raise
@@ -632,7 +621,7 @@ def appointment_reschedule(*, actor, resident, reference: str, slot_id: int) -> 
         ).update(status=WaitlistEntry.Status.ACCEPTED)
         _event(appointment, AppointmentEvent.Action.RESCHEDULED, actor=actor, on_behalf=on_behalf,
                from_slot=old_slot, to_slot=new_slot)
-        cancel_pending(group_key=f"appointment:{appointment.pk}")
+        _cancel_reminders(appointment)
         # A service-centre escort for this visit moves with it (its escort is told).
         from portal.centres.services import escorts_follow_appointment
 
@@ -640,7 +629,6 @@ def appointment_reschedule(*, actor, resident, reference: str, slot_id: int) -> 
         notify(recipient=resident, event="appointment_changed",
                context={**_context(appointment, new_slot), "previous_when": _slot_when(old_slot)},
                link=_link(resident, "detail", appointment.reference))
-        _schedule_reminders(appointment, now=now)
         _offer_freed_place(old_slot, now=now)
     return appointment
 
@@ -669,7 +657,7 @@ def _cancel(appointment, *, slot, actor, on_behalf, action, now, note="") -> Non
     appointment.cancelled_at = now
     appointment.save(update_fields=["status", "cancelled_at", "updated_at"])
     _event(appointment, action, actor=actor, on_behalf=on_behalf, from_slot=slot, note=note)
-    cancel_pending(group_key=f"appointment:{appointment.pk}")
+    _cancel_reminders(appointment)
     # An escort booked with a service centre for this visit is no longer needed
     # (same transaction; the assigned escort is told).
     from portal.centres.services import escorts_cancel_for_appointment
@@ -697,7 +685,7 @@ def appointment_mark(*, actor, appointment_id: int, status: str) -> Appointment:
         appointment.save(update_fields=["status", "updated_at"])
         action = AppointmentEvent.Action.ATTENDED if status == Appointment.Status.ATTENDED else AppointmentEvent.Action.NO_SHOW
         _event(appointment, action, actor=actor)
-        cancel_pending(group_key=f"appointment:{appointment.pk}")
+        _cancel_reminders(appointment)
     return appointment
 
 
@@ -833,6 +821,53 @@ def waitlist_expire_offers(*, now: datetime | None = None) -> int:
             while _offer_freed_place(slot, now=now):
                 pass
     return expired
+
+
+# --- reminders ----------------------------------------------------------------
+
+def appointment_reminders_send(*, now: datetime | None = None, batch_size: int = 200) -> int:
+    """Create the reminders that have come due (beat task
+    `appointments-send-reminders`, every minute). For each booked appointment
+    whose visit has not started and whose next reminder (REMINDERS after
+    `reminders_done`) is due: the latest reminder due, as an immediate
+    notification in the resident's language (rendered and queued as notify()
+    does) in the group "appointment:<id>", and `reminders_done` raised past it,
+    in the same transaction. Booking and rescheduling set `reminders_done` to
+    skip the reminders whose time had already passed; a cancelled, attended or
+    missed appointment gets none.
+
+    The appointments are locked with SKIP LOCKED (the lock cancel and reschedule
+    take first): two sweeps at once never create a reminder twice, and an
+    appointment being changed is left to the next sweep. Returns how many
+    reminders were created."""
+    now = now or timezone.now()
+    due = Q()
+    for index, before in enumerate(REMINDERS):
+        # on the slot's start (the same as the appointment's): it is indexed
+        due |= Q(reminders_done=index, slot__starts_at__lte=now + before)
+    created = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Appointment.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(due, status=Appointment.Status.BOOKED, slot__starts_at__gt=now)
+                .select_related("resident__profile", "slot__department__hospital", "slot__department__specialty")
+                .order_by("starts_at", "id")[:batch_size]
+            )
+            for appointment in batch:
+                done = _reminders_passed(appointment.starts_at, now=now)
+                before = REMINDERS[done - 1]
+                notify(
+                    recipient=appointment.resident, event="appointment_reminder",
+                    context={**_context(appointment), "hours": int(before.total_seconds() // 3600)},
+                    link=_link(appointment.resident, "detail", appointment.reference),
+                    group_key=f"appointment:{appointment.pk}", send_after=appointment.starts_at - before,
+                )
+                appointment.reminders_done = done
+            Appointment.objects.bulk_update(batch, ["reminders_done"])
+        created += len(batch)
+        if len(batch) < batch_size:
+            return created
 
 
 # --- slot generation ----------------------------------------------------------

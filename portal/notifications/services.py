@@ -145,18 +145,24 @@ def notify_later(
     return immediate + scheduled
 
 
-def cancel_pending(*, group_key: str) -> int:
+def cancel_pending(*, group_key: str, unsent: bool = False) -> int:
     """Cancel every scheduled message of a group that has not been sent (e.g. the
     reminders of a cancelled or changed appointment): reminders not yet due, and
     reminders that came due but whose deliveries are still waiting. Messages sent
-    already, and immediate messages, stay. Returns how many were cancelled."""
+    already, and immediate messages, stay -- unless `unsent` is true: then an
+    immediate message whose deliveries still wait is cancelled too (for a group
+    that holds only reminders, such as an appointment's, whose reminders are
+    created as immediate messages when they come due). Returns how many were
+    cancelled."""
     if not group_key:
         return 0
     now = timezone.now()
+    waiting = Q(deliveries__state=Delivery.State.PENDING)
+    if not unsent:
+        waiting &= Q(send_after__gt=F("created_at"))
     with transaction.atomic():
         scheduled = Notification.objects.filter(group_key=group_key, cancelled_at__isnull=True).filter(
-            Q(send_after__gt=now)
-            | Q(send_after__gt=F("created_at"), deliveries__state=Delivery.State.PENDING)
+            Q(send_after__gt=now) | waiting
         )
         ids = list(scheduled.values_list("id", flat=True).distinct())
         if not ids:

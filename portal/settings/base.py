@@ -246,6 +246,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "portal.appointments.tasks.expire_waitlist_offers",
         "schedule": 60.0,
     },
+    "appointments-send-reminders": {
+        "task": "portal.appointments.tasks.send_reminders",
+        "schedule": 60.0,
+    },
     # --- appointments (end) ---
 }
 

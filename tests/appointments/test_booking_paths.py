@@ -39,7 +39,8 @@ def _written(appointment) -> dict:
     return {
         "appointment": (appointment.starts_at, appointment.seat, appointment.seat_limit, appointment.reason,
                         appointment.id_document, appointment.pay_with_vouchers, appointment.status,
-                        appointment.booked_by_id == resident.pk, appointment.created_at, appointment.cancelled_at),
+                        appointment.booked_by_id == resident.pk, appointment.created_at, appointment.cancelled_at,
+                        appointment.reminders_done),
         "events": [
             (event.action, event.actor_id == resident.pk, event.on_behalf, event.from_slot_id,
              event.to_slot_id == appointment.slot_id, event.note, event.created_at)
@@ -96,9 +97,11 @@ def test_postgresql_path_writes_what_the_orm_path_writes(department, monkeypatch
 
     assert written["postgresql"] == written["orm"]
     notifications = written["postgresql"]["notifications"]
-    assert [n[0] for n in notifications] == ["appointment_booked", "appointment_reminder", "appointment_reminder"]
-    assert [len(n[-1]) for n in notifications] == [3, 3, 3]  # e-mail, SMS and WhatsApp
-    assert notifications[0][3] and not notifications[1][3]  # the confirmation is rendered, reminders when due
+    # the confirmation, rendered; the reminders are created by the sweep when due
+    assert [n[0] for n in notifications] == ["appointment_booked"]
+    assert [len(n[-1]) for n in notifications] == [3]  # e-mail, SMS and WhatsApp
+    assert notifications[0][3]
+    assert written["postgresql"]["appointment"][-1] == 0  # both reminders still to come
     assert written["postgresql"]["waitlist"] == (["accepted"] if on_waiting_list else [])
 
 
@@ -121,8 +124,8 @@ def test_confirmation_deliveries_are_queued_after_commit(book, booker, slot, mon
         assert queued == []
     confirmation = Delivery.objects.filter(notification__recipient=booker, notification__event="appointment_booked")
     assert queued == list(confirmation.order_by("id").values_list("id", flat=True)) != []
-    assert not Delivery.objects.filter(notification__group_key=f"appointment:{appointment.pk}",
-                                       queued_at__isnull=False).exists()
+    assert Delivery.objects.filter(notification__recipient=booker).count() == confirmation.count()
+    assert appointment.reminders_done == 0
 
 
 def test_booking_is_two_statements(book, slot, django_assert_num_queries):

@@ -120,3 +120,32 @@ def test_control_without_the_lock_the_race_is_real(department):
     assert len(believed_free) == count > slot.capacity  # everyone passed the capacity check
     assert results["integrity_error"] > 0  # only the constraint stopped overbooking
     assert Appointment.objects.filter(slot=slot, status="booked").count() <= slot.capacity
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_reminder_sweeps_at_the_same_time_create_each_reminder_once(department, monkeypatch):
+    from django.utils import timezone
+
+    from portal.notifications.models import Notification
+
+    slots = [SlotFactory(department=department, capacity=2) for _ in range(10)]
+    appointments = [
+        services.appointment_book(actor=resident, resident=resident, slot_id=slot.pk, reason="r",
+                                  id_document="travel_permit")
+        for slot in slots for resident in (make_resident(), make_resident())
+    ]
+    # every first reminder due: just under 24 hours before the last slot
+    sweep_time = max(slot.starts_at for slot in slots) - timedelta(hours=23)
+    monkeypatch.setattr(timezone, "now", lambda: sweep_time)
+    sweeps = 8
+
+    def work(index):
+        return services.appointment_reminders_send(batch_size=3)
+
+    results = _run_threads(sweeps, work)
+    assert sum(results.elements()) == len(appointments)  # the sweeps shared the work
+    reminders = Notification.objects.filter(event="appointment_reminder")
+    assert sorted(reminders.values_list("group_key", flat=True)) == sorted(
+        f"appointment:{appointment.pk}" for appointment in appointments)
+    assert set(Appointment.objects.values_list("reminders_done", flat=True)) == {1}

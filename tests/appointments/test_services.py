@@ -138,30 +138,106 @@ def test_reschedule_to_another_department_refused(book, booker, slot, other_depa
 
 
 # --- reminders ----------------------------------------------------------------
+# A booking writes no reminder; the beat task's sweep (appointment_reminders_send)
+# creates each one when it comes due.
 
-def test_reminders_24h_and_2h_then_cancelled(book, booker, slot):
+def _sweep_at(monkeypatch, when) -> int:
+    with monkeypatch.context() as patch:
+        patch.setattr(timezone, "now", lambda: when)
+        return services.appointment_reminders_send()
+
+
+def _reminders(appointment):
+    return Notification.objects.filter(group_key=f"appointment:{appointment.pk}", event="appointment_reminder")
+
+
+def test_reminders_are_created_when_due_24h_then_2h(book, booker, slot, monkeypatch):
     appointment = book(slot)
-    reminders = Notification.objects.filter(group_key=f"appointment:{appointment.pk}", event="appointment_reminder")
-    assert sorted(n.send_after for n in reminders) == [slot.starts_at - timedelta(hours=24), slot.starts_at - timedelta(hours=2)]
+    assert not _reminders(appointment).exists() and appointment.reminders_done == 0
+    assert _sweep_at(monkeypatch, timezone.now()) == 0
+    day_before = slot.starts_at - timedelta(hours=24)
+    assert _sweep_at(monkeypatch, day_before - timedelta(minutes=1)) == 0
+    assert _sweep_at(monkeypatch, day_before + timedelta(seconds=30)) == 1
+    reminder = _reminders(appointment).get()
+    assert (reminder.send_after, reminder.context["hours"], reminder.context["reference"]) == (
+        day_before, 24, appointment.reference)
+    assert reminder.subject and appointment.reference in reminder.body  # rendered, like any due message
+    assert reminder.recipient == booker and reminder.deliveries.count() == len(services.channels_for(booker))
+    assert reminder.link == services._link(booker, "detail", appointment.reference)
+    # run again (or a second sweep at the same time): nothing more
+    assert _sweep_at(monkeypatch, day_before + timedelta(minutes=1)) == 0
+    assert _sweep_at(monkeypatch, slot.starts_at - timedelta(hours=2)) == 1
+    assert sorted((n.send_after, n.context["hours"]) for n in _reminders(appointment)) == [
+        (day_before, 24), (slot.starts_at - timedelta(hours=2), 2)]
+    assert _sweep_at(monkeypatch, slot.starts_at - timedelta(minutes=5)) == 0
+    appointment.refresh_from_db()
+    assert appointment.reminders_done == 2
+
+
+def test_reminder_in_the_residents_language(book, booker, slot, monkeypatch):
+    appointment = book(slot)
+    booker.language = "zh-hant"  # changed after booking: the reminder follows the resident
+    booker.save(update_fields=["language"])
+    _sweep_at(monkeypatch, slot.starts_at - timedelta(hours=23))
+    reminder = _reminders(appointment).get()
+    assert reminder.language == "zh-hant"
+    assert reminder.link == services._link(booker, "detail", appointment.reference)
+
+
+def test_a_late_sweep_sends_only_the_latest_reminder_and_none_after_the_start(book, make_slot, monkeypatch):
+    slot = make_slot()
+    appointment = book(slot)
+    assert _sweep_at(monkeypatch, slot.starts_at - timedelta(hours=1)) == 1
+    assert [n.context["hours"] for n in _reminders(appointment)] == [2]
+    other = book(make_slot())
+    assert _sweep_at(monkeypatch, other.starts_at + timedelta(minutes=1)) == 0
+    assert not _reminders(other).exists()
+
+
+def test_no_reminders_for_a_cancelled_appointment(book, booker, slot, monkeypatch):
+    appointment = book(slot)
+    _sweep_at(monkeypatch, slot.starts_at - timedelta(hours=23))
+    reminder = _reminders(appointment).get()  # created, its deliveries not sent yet
     services.appointment_cancel(actor=booker, resident=booker, reference=appointment.reference)
-    assert reminders.filter(cancelled_at__isnull=True).count() == 0
+    reminder.refresh_from_db()
+    assert reminder.cancelled_at is not None
+    assert set(reminder.deliveries.values_list("state", flat=True)) <= {"cancelled"}
+    assert _sweep_at(monkeypatch, slot.starts_at - timedelta(hours=1)) == 0
+    assert _reminders(appointment).count() == 1
     assert Notification.objects.filter(event="appointment_cancelled", recipient=booker).count() == 1
 
 
-def test_reschedule_replaces_reminders(book, booker, make_slot):
-    first, second = make_slot(), make_slot()
+def test_reschedule_retimes_the_reminders(book, booker, make_slot, monkeypatch):
+    first = make_slot()
+    second = make_slot(starts_at=first.starts_at + timedelta(days=2))
     appointment = book(first)
+    _sweep_at(monkeypatch, first.starts_at - timedelta(hours=23))
+    old = _reminders(appointment).get()
     services.appointment_reschedule(actor=booker, resident=booker, reference=appointment.reference, slot_id=second.pk)
-    live = Notification.objects.filter(group_key=f"appointment:{appointment.pk}", cancelled_at__isnull=True)
-    assert sorted(n.send_after for n in live) == [second.starts_at - timedelta(hours=24), second.starts_at - timedelta(hours=2)]
-    assert Notification.objects.filter(group_key=f"appointment:{appointment.pk}", cancelled_at__isnull=False).count() == 2
+    old.refresh_from_db()
+    assert old.cancelled_at is not None  # created for the old time, not sent: it does not go out
+    assert _sweep_at(monkeypatch, first.starts_at - timedelta(hours=1)) == 0
+    assert _sweep_at(monkeypatch, second.starts_at - timedelta(hours=23)) == 1
+    assert _sweep_at(monkeypatch, second.starts_at - timedelta(hours=1)) == 1
+    live = _reminders(appointment).filter(cancelled_at__isnull=True)
+    assert sorted(n.send_after for n in live) == [second.starts_at - timedelta(hours=24),
+                                                 second.starts_at - timedelta(hours=2)]
+    assert all(services._slot_when(second) in n.body for n in live)
     assert Notification.objects.filter(event="appointment_changed").count() == 1
 
 
-def test_no_reminder_in_the_past(book, make_slot):
+def test_no_reminder_in_the_past(book, make_slot, monkeypatch):
     appointment = book(make_slot(starts_at=timezone.now() + timedelta(hours=5)))
-    reminders = Notification.objects.filter(group_key=f"appointment:{appointment.pk}")
-    assert [n.send_after for n in reminders] == [appointment.starts_at - timedelta(hours=2)]
+    assert appointment.reminders_done == 1  # the 24-hour one had passed at booking
+    assert _sweep_at(monkeypatch, timezone.now()) == 0
+    assert _sweep_at(monkeypatch, appointment.starts_at - timedelta(hours=2)) == 1
+    assert [n.send_after for n in _reminders(appointment)] == [appointment.starts_at - timedelta(hours=2)]
+
+
+def test_no_reminders_after_attendance_is_marked(book, make_slot, hospital_admin, monkeypatch):
+    appointment = book(make_slot(starts_at=timezone.now() + timedelta(hours=5)))
+    services.appointment_mark(actor=hospital_admin, appointment_id=appointment.pk, status="attended")
+    assert _sweep_at(monkeypatch, appointment.starts_at - timedelta(hours=1)) == 0
 
 
 # --- waiting list ---------------------------------------------------------------
