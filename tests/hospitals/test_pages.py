@@ -187,6 +187,6 @@ def test_a_search_frame_is_the_template_rendered_with_its_slots(language, settin
     with translation.override(language):
         for template, context in (("hospitals/_search.html", {"MAP_TILE_URL": "/tiles/{z}/{x}/{y}.png"}),
                                   ("medicines/_search.html", {})):
-            expected = render_to_string(template, {**context, **{k: mark_safe(v) for k, v in slots.items()}})
+            expected = render_to_string(template, {**context, **{k: mark_safe(v) for k, v in slots.items()}})  # noqa: S308 (test strings)
             assert render_frame(template, context=context, **slots) == expected
             assert render_frame(template, context=context, form_html="", results="other") != expected
