@@ -10,10 +10,11 @@ from django import forms
 
 
 @lru_cache(maxsize=32)
-def _fields_with_choices(declared: type[forms.Form], choices: tuple[tuple[str, tuple], ...]) -> dict[str, forms.Field]:
-    fields = copy.deepcopy(declared.base_fields)
+def _fields_with_choices(form: type[SharedFieldsForm], choices: tuple[tuple[str, tuple], ...]) -> dict[str, forms.Field]:
+    fields = copy.deepcopy(form.declared.base_fields)
     for name, field_choices in choices:
-        fields[name].choices = list(field_choices)
+        blank = [("", form.blank_choices[name])] if name in form.blank_choices else []
+        fields[name].choices = blank + list(field_choices)
     return fields
 
 
@@ -30,12 +31,15 @@ class SharedFieldsForm(forms.Form):
 
     Subclasses set `declared` to a plain Form class holding the field definitions,
     and pass the choices that change (with the data) as `choices`, a mapping of
-    field name to (value, label) pairs. Each distinct set of choices (one per
-    language and data version, in practice) is built once per process."""
+    field name to (value, label) pairs of plain strings; `blank_choices` gives the
+    label of an empty first choice per field (lazy text: translated when drawn).
+    Each distinct set of choices (one per language and data version, in practice)
+    is built once per process."""
 
     declared: type[forms.Form]
+    blank_choices: dict = {}
 
     def __init__(self, data=None, *, choices: dict[str, Iterable[tuple[str, str]]]):
         super().__init__(data)  # no fields of its own: nothing to deep-copy
         key = tuple((name, tuple(pairs)) for name, pairs in choices.items())
-        self.fields = dict(_fields_with_choices(self.declared, key))
+        self.fields = dict(_fields_with_choices(type(self), key))

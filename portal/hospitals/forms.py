@@ -53,12 +53,13 @@ class HospitalSearchForm(SharedFieldsForm):
     """GET form for the hospital search; choices come from the (cached) filter options."""
 
     declared = HospitalSearchFields
+    blank_choices = {"city": _("Any city"), "specialty": _("Any specialty"), "border_point": _("Any")}
 
     def __init__(self, data=None, *, options: dict):
         super().__init__(data, choices={
-            "city": [("", _("Any city")), *((c["code"], c["name"]) for c in options["cities"])],
-            "specialty": [("", _("Any specialty")), *((s["code"], s["name"]) for s in options["specialties"])],
-            "border_point": [("", _("Any")), *((b["code"], b["name"]) for b in options["border_points"])],
+            "city": ((c["code"], c["name"]) for c in options["cities"]),
+            "specialty": ((s["code"], s["name"]) for s in options["specialties"]),
+            "border_point": ((b["code"], b["name"]) for b in options["border_points"]),
         })
 
     def filters(self) -> HospitalFilters:

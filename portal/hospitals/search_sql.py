@@ -92,9 +92,9 @@ def hospital_result_rows(filters: HospitalFilters, border_points, language: str,
     query = hospital_page_query(filters, border_points, language, offset, limit)
     if query is None:
         return []
+    names = [*LIST_VALUES, "result_total"] + (["specialty_ids"] if connection.vendor == "postgresql" else [])
     with connection.cursor() as cursor:
         cursor.execute(*query)
-        names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 

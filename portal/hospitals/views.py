@@ -9,9 +9,7 @@ from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
 from portal.core.translated import translated_columns, translated_value
@@ -146,24 +144,62 @@ def _escape(value) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _cards_html(hospitals: list[dict], context: dict) -> str:
+def _cards_html(hospitals: list[dict], make_context) -> str:
     """The result cards of a page. A card depends only on its hospital, the language
     and the data version (its nearest crossing included), not on the query, so each
     process keeps the cards it has drawn until the data changes: varied searches
     keep finding the same hospitals, and drawing a card cost more than reading its
-    row. The search itself still runs for every query."""
+    row. The search itself still runs for every query. `make_context()` gives what
+    drawing needs; it is only called when a card is missing."""
     cards = version_memo("hospital-cards", CARD_MEMO_LIMIT)
     if cards is None:
+        context = make_context()
         return "".join(_row_html(_row(hospital, context)) for hospital in hospitals)
     language = get_language()
+    context = None
     drawn = []
     for hospital in hospitals:
         key = (hospital["id"], language)
         card = cards.get(key)
         if card is None:
+            context = context or make_context()
             card = cards[key] = _row_html(_row(hospital, context))
         drawn.append(card)
     return "".join(drawn)
+
+
+@lru_cache(maxsize=8)
+def _results_labels_in(language: str) -> dict:
+    """The result list's fixed text in `language` (the active one: it is only the key), escaped."""
+    return {name: _escape(text) for name, text in {
+        "pages": gettext("Result pages"), "previous": gettext("Previous page"), "next": gettext("Next page"),
+        "page_of": gettext("Page %(number)s of %(count)s"),
+        "none": gettext("No hospital matches. Try fewer words, another script, or remove a filter."),
+    }.items()}
+
+
+def _results_html(heading: str, cards: str, page, querystring: str) -> str:
+    """The result list: heading, cards and page links. Written here rather than in a
+    template for the same reason as the cards: this is the busiest page, and the
+    template cost as much as all the cards."""
+    labels = _results_labels_in(get_language())
+    parts = [f'<section aria-labelledby="results-heading"><h2 id="results-heading">{_escape(heading)}</h2>']
+    if not cards:
+        parts.append(f'<p class="notice">{labels["none"]}</p></section>')
+        return "".join(parts)
+    parts.append(f'<ol class="results">{cards}</ol>')
+    if page.has_other_pages():
+        link = f"?{_escape(querystring)}page="
+        parts.append(f'<nav aria-label="{labels["pages"]}"><ul class="pagination">')
+        if page.has_previous():
+            parts.append(f'<li><a href="{link}{page.previous_page_number()}" rel="prev">{labels["previous"]}</a></li>')
+        parts.append('<li><span aria-current="page">'
+                     + labels["page_of"] % {"number": page.number, "count": page.paginator.num_pages} + "</span></li>")
+        if page.has_next():
+            parts.append(f'<li><a href="{link}{page.next_page_number()}" rel="next">{labels["next"]}</a></li>')
+        parts.append("</ul></nav>")
+    parts.append("</section>")
+    return "".join(parts)
 
 
 def _results_fragment(filters, number: int, options: dict) -> str:
@@ -179,14 +215,17 @@ def _results_fragment(filters, number: int, options: dict) -> str:
         count=lambda: hospital_matches(filters, points).count()), PAGE_SIZE)
     page = paginator.get_page(number)
     hospitals = list(page.object_list)
-    context = {
-        "labels": _row_labels(), "points": points, "city_names": options["city_names"],
-        "point_coordinates": tuple((point.latitude, point.longitude) for point in points),
-        "specialty_names": {specialty["code"]: specialty["name"] for specialty in options["specialties"]},
-        "specialties": specialty_codes_by_hospital(
-            hospitals, {specialty["id"]: specialty["code"] for specialty in options["specialties"]}),
-        "name_columns": translated_columns("name"),
-    }
+
+    def card_context() -> dict:
+        return {
+            "labels": _row_labels(), "points": points, "city_names": options["city_names"],
+            "point_coordinates": tuple((point.latitude, point.longitude) for point in points),
+            "specialty_names": {specialty["code"]: specialty["name"] for specialty in options["specialties"]},
+            "specialties": specialty_codes_by_hospital(
+                hospitals, {specialty["id"]: specialty["code"] for specialty in options["specialties"]}),
+            "name_columns": translated_columns("name"),
+        }
+
     if paginator.capped:
         heading = gettext("More than %(count)s hospitals found") % {"count": intcomma(paginator.cap)}
     else:
@@ -195,11 +234,8 @@ def _results_fragment(filters, number: int, options: dict) -> str:
     query = {key: value for key, value in zip(
         ("q", "city", "programme", "specialty", "language", "border_point", "within_km"),
         filters.cache_parts(), strict=True) if value and not (key == "within_km" and not filters.border_point)}
-    fragment = render_to_string("hospitals/_results.html", {
-        "page": page, "paginator": paginator, "heading": heading,
-        "rows_html": mark_safe(_cards_html(hospitals, context)),  # noqa: S308 (escaped in _row_html)
-        "querystring": urlencode(query) + "&" if query else "",
-    })
+    fragment = _results_html(heading, _cards_html(hospitals, card_context), page,
+                             urlencode(query) + "&" if query else "")
     search_cache_set(key, fragment)
     return fragment
 

@@ -23,11 +23,10 @@ class ItemSearchForm(SharedFieldsForm):
     """GET form for the Connect list search; the areas come from the (cached) options."""
 
     declared = ItemSearchFields
+    blank_choices = {"therapeutic_area": _("Any therapeutic area")}
 
     def __init__(self, data=None, *, areas: list[dict]):
-        super().__init__(data, choices={
-            "therapeutic_area": [("", _("Any therapeutic area")), *((area["code"], area["name"]) for area in areas)],
-        })
+        super().__init__(data, choices={"therapeutic_area": ((area["code"], area["name"]) for area in areas)})
 
     def filters(self) -> ItemFilters:
         data = self.cleaned_data if self.is_valid() else {}
