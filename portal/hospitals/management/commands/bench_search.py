@@ -12,7 +12,10 @@ drives it with wrk over loopback:
 
 Each search figure is reported next to the trivial view measured by the same
 server in the same run (the machine is shared, so absolute numbers drift; the
-ratios are the result). Then it prints EXPLAIN (ANALYZE) of the search queries.
+ratios are the result). Each scenario is measured --rounds times (default 3),
+each time right after its own trivial-view measurement, and its ratio is the
+median of those rounds' ratios, so one load spike does not decide it. Then it
+prints EXPLAIN (ANALYZE) of the search queries.
 wrk is the Debian package; it is installed with apt-get when missing.
 """
 
@@ -22,6 +25,7 @@ import os
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -55,6 +59,17 @@ end
 TARGETS = {"uncached": 0.15, "cached": 0.6, "p99_uncached_ms": 100.0}
 
 
+def _median_figures(results: list[dict]) -> dict:
+    """The median of each figure over several measurements of one scenario."""
+    return {
+        "rps": statistics.median(result["rps"] for result in results),
+        "p50": statistics.median(result["p50"] for result in results),
+        "p99": statistics.median(result["p99"] for result in results),
+        "non2xx": sum(result["non2xx"] for result in results),
+        "socket_errors": "; ".join(result["socket_errors"] for result in results if result["socket_errors"]),
+    }
+
+
 def _parse_ms(value: str) -> float:
     number, unit = re.match(r"([\d.]+)(us|ms|s)", value).groups()
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
@@ -71,9 +86,12 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes.")
         parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", ""),
                             help="Shared cache for the gunicorn workers (default: REDIS_URL; empty: per-process).")
+        parser.add_argument("--rounds", type=int, default=3,
+                            help="Each scenario is measured this many times, each time right after the trivial view; "
+                                 "the ratio reported is the median of the rounds' ratios.")
         parser.add_argument("--no-explain", action="store_true")
 
-    def handle(self, *args, factor, duration, connections, threads, workers, redis_url, no_explain, **options):
+    def handle(self, *args, factor, duration, connections, threads, workers, redis_url, no_explain, rounds, **options):
         if not settings.USING_POSTGRES:
             raise CommandError("Run the benchmark on PostgreSQL (set DATABASE_URL=postgres://...).")
         self._ensure_wrk()
@@ -84,23 +102,19 @@ class Command(BaseCommand):
         self.stdout.write(f"Data: {Hospital.objects.count()} hospitals, {ConnectItem.objects.count()} Connect items; "
                           f"{len(varied_pages)} varied page queries, {len(varied_api)} varied API queries.")
         static_root = self._collectstatic()
-        rows: list[tuple[str, dict, dict]] = []
+        rows: list[tuple[str, dict]] = []
         with self._server(workers, static_root, redis_url, cache_seconds=0) as base:
-            trivial = self._wrk(base, ["/bench/trivial"], duration, connections, threads)
-            rows.append(("trivial view (cache off server)", trivial, trivial))
-            rows.append(("hospital search page, varied, uncached",
-                         self._wrk(base, varied_pages, duration, connections, threads), trivial))
-            rows.append(("medicine search API, varied, uncached",
-                         self._wrk(base, varied_api, duration, connections, threads), trivial))
+            rows += self._rounds(base, "cache off server", rounds, duration, connections, threads, [
+                ("hospital search page, varied, uncached", varied_pages),
+                ("medicine search API, varied, uncached", varied_api),
+            ])
         with self._server(workers, static_root, redis_url, cache_seconds=600) as base:
-            trivial = self._wrk(base, ["/bench/trivial"], duration, connections, threads)
-            rows.append(("trivial view (cache on server)", trivial, trivial))
             self._wrk(base, repeated_pages + repeated_api, 2, connections, threads)  # fill the cache
-            rows.append(("hospital search page, repeated, cached",
-                         self._wrk(base, repeated_pages, duration, connections, threads), trivial))
-            rows.append(("medicine search API, repeated, cached",
-                         self._wrk(base, repeated_api, duration, connections, threads), trivial))
-        self._report(rows, workers, connections, threads, duration, redis_url)
+            rows += self._rounds(base, "cache on server", rounds, duration, connections, threads, [
+                ("hospital search page, repeated, cached", repeated_pages),
+                ("medicine search API, repeated, cached", repeated_api),
+            ])
+        self._report(rows, workers, connections, threads, duration, redis_url, rounds)
         if not no_explain:
             self._explain()
 
@@ -229,14 +243,39 @@ class Command(BaseCommand):
         return {"rps": rps, "p50": p50, "p99": p99, "non2xx": int(errors.group(1)) if errors else 0,
                 "socket_errors": socket_errors.group(1) if socket_errors else ""}
 
+    def _rounds(self, base, server, rounds, duration, connections, threads, scenarios) -> list[tuple[str, dict]]:
+        """Each scenario measured `rounds` times, each time right after the trivial view
+        on the same server: the machines are shared, and a load spike during one
+        measurement should not decide a ratio. Returns (name, figures) rows
+        whose figures are medians and carry each round's ratio."""
+        trivials: list[dict] = []
+        measured: dict[str, list[dict]] = {name: [] for name, _paths in scenarios}
+        for _round in range(rounds):
+            for name, paths in scenarios:
+                trivial = self._wrk(base, ["/bench/trivial"], duration, connections, threads)
+                figures = self._wrk(base, paths, duration, connections, threads)
+                figures["ratio"] = figures["rps"] / trivial["rps"] if trivial["rps"] else 0.0
+                trivials.append(trivial)
+                measured[name].append(figures)
+        trivial = _median_figures(trivials)
+        rows = [(f"trivial view ({server})", trivial)]
+        for name, results in measured.items():
+            figures = _median_figures(results)
+            figures["ratio"] = statistics.median(result["ratio"] for result in results)
+            figures["ratios"] = [result["ratio"] for result in results]
+            rows.append((name, figures))
+        return rows
+
     # --- report -------------------------------------------------------------
-    def _report(self, rows, workers, connections, threads, duration, redis_url) -> None:
+    def _report(self, rows, workers, connections, threads, duration, redis_url, rounds) -> None:
         self.stdout.write("")
         self.stdout.write(f"gunicorn {workers} sync workers; wrk -t{threads} -c{connections} -d{duration}s over loopback; "
-                          f"cache: {'Redis' if redis_url else 'per-process memory'}; {os.cpu_count()} cores (shared)")
-        self.stdout.write(f"{'scenario':<42} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x trivial':>10} {'target':>8}")
-        for name, figures, trivial in rows:
-            ratio = figures["rps"] / trivial["rps"] if trivial["rps"] else 0.0
+                          f"cache: {'Redis' if redis_url else 'per-process memory'}; {os.cpu_count()} cores (shared); "
+                          f"{rounds} rounds, figures are medians, each ratio the median of its rounds' ratios")
+        self.stdout.write(f"{'scenario':<42} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'x trivial':>10} {'target':>8}"
+                          "  rounds")
+        for name, figures in rows:
+            ratio = figures.get("ratio", 1.0)
             target = ""
             if "uncached" in name:
                 target = f">= {TARGETS['uncached']}"
@@ -244,6 +283,8 @@ class Command(BaseCommand):
                 target = f">= {TARGETS['cached']}"
             line = (f"{name:<42} {figures['rps']:>9.1f} {figures['p50']:>8.2f} {figures['p99']:>8.2f} "
                     f"{ratio:>10.2f} {target:>8}")
+            if "ratios" in figures:
+                line += "  " + " ".join(f"{each:.2f}" for each in figures["ratios"])
             if figures["non2xx"] or figures["socket_errors"]:
                 line += f"  (non-2xx: {figures['non2xx']}; socket errors: {figures['socket_errors'] or 0})"
             self.stdout.write(line)
