@@ -39,6 +39,14 @@ def _task_finished(*, eager: bool) -> None:
     _recycle_database_connections(sender=SimpleNamespace(request=SimpleNamespace(is_eager=eager)))
 
 
+def _task_starting() -> None:
+    from types import SimpleNamespace
+
+    from portal.celery import _check_database_connections
+
+    _check_database_connections(sender=SimpleNamespace(request=SimpleNamespace(is_eager=False)))
+
+
 def test_the_worker_does_not_reconnect_for_every_task():
     from celery.fixups.django import DjangoWorkerFixup
 
@@ -85,6 +93,46 @@ def test_a_connection_with_a_query_or_transaction_left_open_is_closed():
     before = connection.connection
     _task_finished(eager=False)
     assert connection.connection is None or connection.connection is not before
+
+
+# CONN_HEALTH_CHECKS between tasks: the socket is looked at instead of a SELECT 1.
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_quiet_idle_connection_is_reused_without_a_select_1(monkeypatch):
+    from django.db import connection
+
+    connection.ensure_connection()
+    before = connection.connection
+    _task_finished(eager=False)
+    assert not connection.health_check_done  # Django would run a SELECT 1 before the next query
+    _task_starting()
+    monkeypatch.setattr(connection, "is_usable", lambda: pytest.fail("SELECT 1 run"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 2")
+    assert connection.connection is before
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_server_ended_between_tasks_is_replaced():
+    from django.db import connection
+
+    connection.ensure_connection()
+    before = connection.connection
+    _task_finished(eager=False)
+    other = connection.get_new_connection(connection.get_connection_params())
+    try:
+        other.autocommit = True
+        # (with a timeout: returns once the backend has exited)
+        assert other.execute("SELECT pg_terminate_backend(%s, 5000)", [before.info.backend_pid]).fetchone()[0]
+    finally:
+        other.close()
+    _task_starting()
+    assert not connection.health_check_done
+    with connection.cursor() as cursor:  # Django's check finds it dead and reconnects
+        cursor.execute("SELECT 2")
+        assert cursor.fetchone() == (2,)
+    assert connection.connection is not before
 
 
 @pytest.mark.django_db
