@@ -87,6 +87,52 @@ def test_a_connection_with_a_query_or_transaction_left_open_is_closed():
     assert connection.connection is None or connection.connection is not before
 
 
+# CONN_HEALTH_CHECKS between tasks: the portal's backend (portal/core/db/postgresql)
+# looks at libpq's state and the socket instead of running SELECT 1.
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_quiet_idle_connection_is_reused_without_a_select_1(monkeypatch):
+    import psycopg
+    from django.db import connection
+
+    connection.ensure_connection()
+    before = connection.connection
+    _task_finished(eager=False)
+    assert not connection.health_check_done  # the next task's first query checks the connection
+    real_execute = psycopg.Cursor.execute
+
+    def no_select_1(cursor, query, *args, **kwargs):
+        assert "SELECT 1" not in str(query), "the health check ran a query"
+        return real_execute(cursor, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", no_select_1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 2")
+    assert connection.health_check_done
+    assert connection.connection is before
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_server_ended_between_tasks_is_replaced():
+    from django.db import connection
+
+    connection.ensure_connection()
+    before = connection.connection
+    _task_finished(eager=False)
+    other = connection.get_new_connection(connection.get_connection_params())
+    try:
+        other.autocommit = True
+        # (with a timeout: returns once the backend has exited)
+        assert other.execute("SELECT pg_terminate_backend(%s, 5000)", [before.info.backend_pid]).fetchone()[0]
+    finally:
+        other.close()
+    with connection.cursor() as cursor:  # the health check finds it ended and reconnects
+        cursor.execute("SELECT 2")
+        assert cursor.fetchone() == (2,)
+    assert connection.connection is not before
+
+
 @pytest.mark.django_db
 def test_an_eager_task_leaves_the_callers_connection_alone():
     from django.db import connection
