@@ -9,7 +9,8 @@ Steps: migrate the database named by DATABASE_URL, load the demo data and
 `generate_scaled_data --factor N` (--skip-data skips these three); collectstatic
 (WhiteNoise compressed files); create the booking fixtures (residents, their sessions,
 slots: portal/core/bench/booking.py). Then three gunicorn servers in turn (production
-settings, DEBUG off, 2 sync workers, --no-control-socket, a free loopback port), each
+settings, DEBUG off, as many sync workers as the Procfile (WEB_CONCURRENCY, 3),
+--no-control-socket, a free loopback port), each
 driven by wrk from a second process, each measuring the trivial view /bench/trivial
 first and again before each further target, because every ratio is to the trivial
 view of the same server measured just before the target (the table shows the first):
@@ -47,7 +48,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from portal.core.bench import booking
 from portal.core.bench.report import CACHED_SEARCH, UNCACHED_SEARCH, Goal, Row, build
-from portal.core.bench.server import free_port, wait_until_serving
+from portal.core.bench.server import WEB_WORKERS, free_port, wait_until_serving
 from portal.core.bench.weight import page_weight
 from portal.core.bench.wrk import LUA_BOOKING, LUA_PATHS, Result, parse_wrk, quote
 
@@ -98,7 +99,8 @@ class Command(BaseCommand):
         parser.add_argument("--duration", type=int, default=10, help="Seconds per target (default 10).")
         parser.add_argument("--connections", type=int, default=8, help="Open connections (default 8).")
         parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2).")
-        parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2).")
+        parser.add_argument("--workers", type=int, default=WEB_WORKERS,
+                            help=f"gunicorn workers (default: as the Procfile, {WEB_WORKERS}).")
         parser.add_argument("--warmup", type=int, default=2, help="Seconds of unmeasured warm-up per target.")
         parser.add_argument("--target", action="append", default=[], metavar="NAME=PATH",
                             help="Extra target, e.g. search=/en/hospitals/?q=shenzhen (repeatable).")

@@ -39,7 +39,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from portal.core.bench.server import free_port, wait_until_serving
+from portal.core.bench.server import WEB_WORKERS, free_port, wait_until_serving
 from portal.hospitals.models import Hospital
 from portal.medicines.models import ConnectItem
 
@@ -83,7 +83,8 @@ class Command(BaseCommand):
         parser.add_argument("--duration", type=int, default=10, help="Seconds per measurement.")
         parser.add_argument("--connections", type=int, default=8)
         parser.add_argument("--threads", type=int, default=2)
-        parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes.")
+        parser.add_argument("--workers", type=int, default=WEB_WORKERS,
+                            help=f"gunicorn worker processes (default: as the Procfile, {WEB_WORKERS}).")
         parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", ""),
                             help="Shared cache for the gunicorn workers (default: REDIS_URL; empty: per-process).")
         parser.add_argument("--rounds", type=int, default=3,
