@@ -6,6 +6,7 @@ row(s) with SELECT ... FOR UPDATE, in ascending id order, then counts and insert
 A write on an existing appointment locks the appointment row first, then slots.
 """
 
+import contextlib
 import functools
 import json
 import secrets
@@ -272,12 +273,19 @@ def appointment_book(
         raise DocumentNotOnProfile
     fast = _lock and _after_count is None and connection.vendor == "postgresql"
     book = _book_postgresql if fast else _book_orm
+    arguments = {
+        "actor": actor, "resident": resident, "slot_id": slot_id, "reason": reason[:500], "id_document": id_document,
+        "pay_with_vouchers": pay_with_vouchers, "on_behalf": on_behalf, "now": now, "lock": _lock,
+        "after_count": _after_count,
+    }
     try:
-        with transaction.atomic():
-            appointment = book(
-                actor=actor, resident=resident, slot_id=slot_id, reason=reason[:500], id_document=id_document,
-                pay_with_vouchers=pay_with_vouchers, on_behalf=on_behalf, now=now, lock=_lock, after_count=_after_count,
-            )
+        if fast and book is _book_postgresql and not connection.in_atomic_block:
+            # Not inside a caller's transaction: the booking is its own, with
+            # BEGIN and COMMIT pipelined with its statements (two round trips).
+            appointment = _book_postgresql(**arguments, top_level=True)
+        else:
+            with transaction.atomic():
+                appointment = book(**arguments)
     except IntegrityError as error:
         if not _lock:
             raise  # the race test wants to see the raw constraint error
@@ -507,52 +515,59 @@ def _sql(template: str) -> str:
     )
 
 
+@contextlib.contextmanager
+def _pipelined_transaction():
+    """A transaction of its own whose BEGIN and COMMIT travel with the
+    statements (psycopg's pipeline mode): BEGIN goes with the first statement,
+    COMMIT with the last, so a booking is two round trips instead of four. For
+    callers that are not inside a transaction (`connection.in_atomic_block` is
+    false, Django is in autocommit mode): psycopg is then in autocommit mode
+    too, and BEGIN, COMMIT and ROLLBACK are sent as plain statements.
+
+    The block's statements must not need results before the block ends except
+    through a cursor fetch (which flushes the pipeline). If the block raises,
+    ROLLBACK is sent instead of COMMIT. A failing statement (a constraint)
+    aborts the pipeline: the statements after it, COMMIT included, are skipped
+    by the server, the error is raised when the block ends (as Django's
+    exception, e.g. IntegrityError), and the transaction is rolled back. Work
+    that must follow the commit (`transaction.on_commit`) is registered by the
+    caller after the block, when Django, in autocommit mode, runs it at once."""
+    raw = connection.connection
+    try:
+        with connection.wrap_database_errors, raw.pipeline():
+            raw.execute(b"BEGIN", prepare=False)
+            try:
+                yield
+            except BaseException:
+                raw.execute(b"ROLLBACK", prepare=False)
+                raise
+            raw.execute(b"COMMIT", prepare=False)
+    except BaseException:
+        # A failed statement left the transaction aborted (its COMMIT or
+        # ROLLBACK was skipped): end it.
+        if not raw.closed and raw.info.transaction_status != raw.info.transaction_status.IDLE:
+            with connection.wrap_database_errors:
+                raw.execute(b"ROLLBACK", prepare=False)
+        raise
+
+
 def _book_postgresql(*, actor, resident, slot_id, reason, id_document, pay_with_vouchers, on_behalf, now, lock,
-                     after_count) -> Appointment:
+                     after_count, top_level=False) -> Appointment:
     """The booking in two statements (see the comment above `_TABLES`). `lock`
-    and `after_count` are the ORM path's test hooks; this path always locks."""
-    waiting, offered = WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED
+    and `after_count` are the ORM path's test hooks; this path always locks.
+    With `top_level` the booking is its own transaction, pipelined
+    (`_pipelined_transaction`); otherwise the caller's transaction.atomic()."""
     # What does not depend on the slot is worked out before its row is locked.
     reference = _new_reference()
     link = _link(resident, "detail", reference)
     language = language_of(resident)
     channels = channels_for(resident)
     with _prepared_cursor() as cursor:
-        cursor.execute(_sql(_LOCK_SQL), {"slot": slot_id, "resident": resident.pk, "waiting": waiting, "offered": offered})
-        row = cursor.fetchone()
-        if row is None:
-            raise SlotUnavailable
-        slot = _LockedSlot(*row)
-        if not _slot_open(is_blocked=slot.is_blocked, starts_at=slot.starts_at, hospital_active=slot.hospital_active,
-                          now=now):
-            raise SlotUnavailable
-        if pay_with_vouchers and not (slot.hospital_voucher_point and slot.department_accepts_vouchers):
-            raise VouchersNotAccepted
-
-        context = {
-            "reference": reference,
-            "when": f"{timezone.localtime(slot.starts_at):%Y-%m-%d %H:%M}",
-            "hospital": slot.names("hospital"),
-            "department": slot.department_names(),
-        }
-        # The confirmation is rendered now, as notify() does, so the inbox shows
-        # it at once. The reminders are created by the reminder sweep when due.
-        confirmation = render_event("appointment_booked", {**context, "recipient": resident, "link": link}, language)
-        reminders_done = _reminders_passed(slot.starts_at, now=now)
-        cursor.execute(_sql(_BOOK_SQL), {
-            "slot": slot_id, "resident": resident.pk, "actor": actor.pk, "now": now, "capacity": slot.capacity,
-            "starts_at": slot.starts_at, "reference": reference, "reason": reason, "id_document": id_document,
-            "pay_with_vouchers": pay_with_vouchers, "on_behalf": on_behalf,
-            "department": slot.department_id, "day": timezone.localtime(slot.starts_at).date(),
-            "resident_waiting": slot.resident_waiting,
-            "booked": Appointment.Status.BOOKED, "cancelled": Appointment.Status.CANCELLED,
-            "action": AppointmentEvent.Action.BOOKED, "waiting": waiting, "offered": offered,
-            "accepted": WaitlistEntry.Status.ACCEPTED, "pending": Delivery.State.PENDING,
-            "language": language, "link": link, "channels": channels,
-            "reminders_done": reminders_done,
-            "event": "appointment_booked", "context": json.dumps(context), "subject": confirmation.subject,
-            "body": confirmation.text, "body_html": confirmation.html,
-        })
+        with _pipelined_transaction() if top_level else contextlib.nullcontext():
+            slot, reminders_done = _book_statements(
+                cursor, actor=actor, resident=resident, slot_id=slot_id, reason=reason, id_document=id_document,
+                pay_with_vouchers=pay_with_vouchers, on_behalf=on_behalf, now=now, reference=reference, link=link,
+                language=language, channels=channels)
         row = cursor.fetchone()
     if row is None:
         raise SlotTaken
@@ -568,6 +583,49 @@ def _book_postgresql(*, actor, resident, slot_id, reason, id_document, pay_with_
     appointment._state.adding = False
     appointment._state.db = connection.alias
     return appointment
+
+
+def _book_statements(cursor, *, actor, resident, slot_id, reason, id_document, pay_with_vouchers, on_behalf, now,
+                     reference, link, language, channels) -> tuple[_LockedSlot, int]:
+    """Lock the slot, check it, send the booking statement (its result is
+    left on the cursor: with a pipelined transaction it arrives with COMMIT)."""
+    waiting, offered = WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED
+    cursor.execute(_sql(_LOCK_SQL), {"slot": slot_id, "resident": resident.pk, "waiting": waiting, "offered": offered})
+    row = cursor.fetchone()
+    if row is None:
+        raise SlotUnavailable
+    slot = _LockedSlot(*row)
+    if not _slot_open(is_blocked=slot.is_blocked, starts_at=slot.starts_at, hospital_active=slot.hospital_active,
+                      now=now):
+        raise SlotUnavailable
+    if pay_with_vouchers and not (slot.hospital_voucher_point and slot.department_accepts_vouchers):
+        raise VouchersNotAccepted
+
+    context = {
+        "reference": reference,
+        "when": f"{timezone.localtime(slot.starts_at):%Y-%m-%d %H:%M}",
+        "hospital": slot.names("hospital"),
+        "department": slot.department_names(),
+    }
+    # The confirmation is rendered now, as notify() does, so the inbox shows
+    # it at once. The reminders are created by the reminder sweep when due.
+    confirmation = render_event("appointment_booked", {**context, "recipient": resident, "link": link}, language)
+    reminders_done = _reminders_passed(slot.starts_at, now=now)
+    cursor.execute(_sql(_BOOK_SQL), {
+        "slot": slot_id, "resident": resident.pk, "actor": actor.pk, "now": now, "capacity": slot.capacity,
+        "starts_at": slot.starts_at, "reference": reference, "reason": reason, "id_document": id_document,
+        "pay_with_vouchers": pay_with_vouchers, "on_behalf": on_behalf,
+        "department": slot.department_id, "day": timezone.localtime(slot.starts_at).date(),
+        "resident_waiting": slot.resident_waiting,
+        "booked": Appointment.Status.BOOKED, "cancelled": Appointment.Status.CANCELLED,
+        "action": AppointmentEvent.Action.BOOKED, "waiting": waiting, "offered": offered,
+        "accepted": WaitlistEntry.Status.ACCEPTED, "pending": Delivery.State.PENDING,
+        "language": language, "link": link, "channels": channels,
+        "reminders_done": reminders_done,
+        "event": "appointment_booked", "context": json.dumps(context), "subject": confirmation.subject,
+        "body": confirmation.text, "body_html": confirmation.html,
+    })
+    return slot, reminders_done
 
 
 def _alternatives(slot_id: int, resident) -> list[Slot]:
