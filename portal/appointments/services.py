@@ -26,7 +26,7 @@ from portal.centres.selectors import staff_can_assist
 from portal.hospitals.selectors import user_manages_hospital
 from portal.notifications import sending
 from portal.notifications.models import Delivery, Notification
-from portal.notifications.rendering import render_event
+from portal.notifications.rendering import render_event_reusing
 from portal.notifications.services import (
     cancel_pending,
     channels_for,
@@ -609,7 +609,7 @@ def _book_statements(cursor, *, actor, resident, slot_id, reason, id_document, p
     }
     # The confirmation is rendered now, as notify() does, so the inbox shows
     # it at once. The reminders are created by the reminder sweep when due.
-    confirmation = render_event("appointment_booked", {**context, "recipient": resident, "link": link}, language)
+    confirmation = render_event_reusing("appointment_booked", {**context, "recipient": resident, "link": link}, language)
     reminders_done = _reminders_passed(slot.starts_at, now=now)
     cursor.execute(_sql(_BOOK_SQL), {
         "slot": slot_id, "resident": resident.pk, "actor": actor.pk, "now": now, "capacity": slot.capacity,
