@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, IntegerField, OuterRef, Q, Value
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -122,7 +122,8 @@ def _acting_for(actor, resident) -> bool:
 
 
 def _new_reference() -> str:
-    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    # 32 letters: each random byte modulo 32 picks one uniformly (256 = 8 x 32)
+    return "".join([REFERENCE_ALPHABET[byte % 32] for byte in secrets.token_bytes(8)])
 
 
 def vouchers_allowed(department) -> bool:
@@ -228,6 +229,26 @@ def _reminders_passed(starts_at: datetime, *, now: datetime) -> int:
 def _link(resident, name: str, *args) -> str:
     with translation.override(resident.language or settings.LANGUAGE_CODE):
         return reverse(f"appointments:{name}", args=args)
+
+
+@functools.lru_cache(maxsize=64)
+def _detail_link_parts(language: str, script_prefix: str, urlconf) -> tuple[str, str]:
+    """The appointment page's link in `language` around its reference: reversed
+    once with a reference-shaped stand-in (references are letters and digits,
+    which reverse() writes as they are)."""
+    stand_in = "Z" * 8
+    with translation.override(language):
+        url = reverse("appointments:detail", args=[stand_in], urlconf=urlconf)
+    before, found, after = url.partition(stand_in)
+    if not found or stand_in in after:
+        raise ValueError(url)
+    return before, after
+
+
+def _detail_link(resident, reference: str) -> str:
+    """`_link(resident, "detail", reference)` for a new reference, without reverse()."""
+    before, after = _detail_link_parts(resident.language or settings.LANGUAGE_CODE, get_script_prefix(), get_urlconf())
+    return before + reference + after
 
 
 def _cancel_reminders(appointment: Appointment) -> None:
@@ -379,7 +400,7 @@ _LOCK_SQL = """
            sp.name_en, sp.name_zh_hant, sp.name_zh_hans,
            EXISTS (SELECT 1 FROM {waitlist} w
                     WHERE w.resident_id = %(resident)b AND w.department_id = s.department_id
-                      AND w.status IN (%(waiting)b, %(offered)b)) AS resident_waiting
+                      AND w.status IN ({waitlist_waiting}, {waitlist_offered})) AS resident_waiting
       FROM {slot} s
       JOIN {department} d ON d.id = s.department_id
       JOIN {hospital} h ON h.id = d.hospital_id
@@ -390,10 +411,10 @@ _LOCK_SQL = """
 
 _BOOK_SQL = """
     WITH taken AS (
-        SELECT a.seat FROM {appointment} a WHERE a.slot_id = %(slot)b AND a.status <> %(cancelled)b
+        SELECT a.seat FROM {appointment} a WHERE a.slot_id = %(slot)b AND a.status <> {status_cancelled}
         UNION ALL
         SELECT 0 FROM {waitlist} w
-         WHERE w.offered_slot_id = %(slot)b AND w.status = %(offered)b AND w.offer_expires_at > %(now)b
+         WHERE w.offered_slot_id = %(slot)b AND w.status = {waitlist_offered} AND w.offer_expires_at > %(now)b
            AND w.resident_id <> %(resident)b
     ), free AS (
         SELECT min(n) AS seat FROM generate_series(1, %(capacity)b::integer) AS n
@@ -403,29 +424,29 @@ _BOOK_SQL = """
                                    pay_with_vouchers, status, booked_by_id, created_at, updated_at, cancelled_at,
                                    reminders_done)
         SELECT %(reference)b, %(resident)b, %(slot)b, %(starts_at)b, free.seat, %(capacity)b, %(reason)b,
-               %(id_document)b, %(pay_with_vouchers)b, %(booked)b, %(actor)b, %(now)b, %(now)b, NULL,
+               %(id_document)b, %(pay_with_vouchers)b, {status_booked}, %(actor)b, %(now)b, %(now)b, NULL,
                %(reminders_done)b
           FROM free WHERE free.seat IS NOT NULL
         RETURNING id, seat
     ), event AS (
         INSERT INTO {event} (appointment_id, action, actor_id, on_behalf, from_slot_id, to_slot_id, note, created_at)
-        SELECT id, %(action)b, %(actor)b, %(on_behalf)b, NULL, %(slot)b, '', %(now)b FROM appointment
+        SELECT id, {action_booked}, %(actor)b, %(on_behalf)b, NULL, %(slot)b, '', %(now)b FROM appointment
     ), waitlist AS (
-        UPDATE {waitlist} SET status = %(accepted)b
+        UPDATE {waitlist} SET status = {waitlist_accepted}
          WHERE %(resident_waiting)b AND EXISTS (SELECT 1 FROM appointment)
            AND resident_id = %(resident)b AND department_id = %(department)b AND date = %(day)b
-           AND status IN (%(waiting)b, %(offered)b)
+           AND status IN ({waitlist_waiting}, {waitlist_offered})
     ), notification AS (
         INSERT INTO {notification} (recipient_id, event, context, language, subject, body, body_html, link,
                                     group_key, send_after, created_at, read_at, cancelled_at)
-        SELECT %(resident)b, %(event)b, %(context)b::jsonb, %(language)b, %(subject)b, %(body)b, %(body_html)b,
+        SELECT %(resident)b, {event_name}, %(context)b::jsonb, %(language)b, %(subject)b, %(body)b, %(body_html)b,
                %(link)b, '', %(now)b, %(now)b, NULL, NULL
           FROM appointment
         RETURNING id
     ), delivery AS (
         INSERT INTO {delivery} (notification_id, channel, state, attempts, next_attempt_at, queued_at, claimed_at,
                                 claim_token, sent_at, last_error)
-        SELECT n.id, c.channel, %(pending)b, 0, %(now)b, %(now)b, NULL, NULL, NULL, ''
+        SELECT n.id, c.channel, {delivery_pending}, 0, %(now)b, %(now)b, NULL, NULL, NULL, ''
           FROM notification n, unnest(%(channels)b::text[]) AS c(channel)
         RETURNING id
     )
@@ -505,13 +526,29 @@ def _prepared_cursor():
     return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
 
 
+# The statements' constants, written into them as literals: fewer parameters to
+# send, and the planner can match the partial indexes on status to them.
+_CONSTANTS = {
+    "status_booked": Appointment.Status.BOOKED, "status_cancelled": Appointment.Status.CANCELLED,
+    "action_booked": AppointmentEvent.Action.BOOKED, "waitlist_waiting": WaitlistEntry.Status.WAITING,
+    "waitlist_offered": WaitlistEntry.Status.OFFERED, "waitlist_accepted": WaitlistEntry.Status.ACCEPTED,
+    "delivery_pending": Delivery.State.PENDING, "event_name": "appointment_booked",
+}
+
+
+def _literal(value: str) -> str:
+    if not value.replace("_", "").isalnum() or not value.isascii():
+        raise ValueError(f"not a plain constant: {value!r}")
+    return f"'{value}'"
+
+
 @functools.cache
 def _sql(template: str) -> str:
     from portal.hospitals.models import Department, Hospital, Specialty
 
     return template.format(
         **_TABLES, department=Department._meta.db_table, hospital=Hospital._meta.db_table,
-        specialty=Specialty._meta.db_table,
+        specialty=Specialty._meta.db_table, **{name: _literal(str(value)) for name, value in _CONSTANTS.items()},
     )
 
 
@@ -559,7 +596,7 @@ def _book_postgresql(*, actor, resident, slot_id, reason, id_document, pay_with_
     (`_pipelined_transaction`); otherwise the caller's transaction.atomic()."""
     # What does not depend on the slot is worked out before its row is locked.
     reference = _new_reference()
-    link = _link(resident, "detail", reference)
+    link = _detail_link(resident, reference)
     language = language_of(resident)
     channels = channels_for(resident)
     with _prepared_cursor() as cursor:
@@ -589,8 +626,7 @@ def _book_statements(cursor, *, actor, resident, slot_id, reason, id_document, p
                      reference, link, language, channels) -> tuple[_LockedSlot, int]:
     """Lock the slot, check it, send the booking statement (its result is
     left on the cursor: with a pipelined transaction it arrives with COMMIT)."""
-    waiting, offered = WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED
-    cursor.execute(_sql(_LOCK_SQL), {"slot": slot_id, "resident": resident.pk, "waiting": waiting, "offered": offered})
+    cursor.execute(_sql(_LOCK_SQL), {"slot": slot_id, "resident": resident.pk})
     row = cursor.fetchone()
     if row is None:
         raise SlotUnavailable
@@ -609,7 +645,7 @@ def _book_statements(cursor, *, actor, resident, slot_id, reason, id_document, p
     }
     # The confirmation is rendered now, as notify() does, so the inbox shows
     # it at once. The reminders are created by the reminder sweep when due.
-    confirmation = render_event_reusing("appointment_booked", {**context, "recipient": resident, "link": link}, language)
+    confirmation = render_event_reusing(_CONSTANTS["event_name"], {**context, "recipient": resident, "link": link}, language)
     reminders_done = _reminders_passed(slot.starts_at, now=now)
     cursor.execute(_sql(_BOOK_SQL), {
         "slot": slot_id, "resident": resident.pk, "actor": actor.pk, "now": now, "capacity": slot.capacity,
@@ -617,12 +653,9 @@ def _book_statements(cursor, *, actor, resident, slot_id, reason, id_document, p
         "pay_with_vouchers": pay_with_vouchers, "on_behalf": on_behalf,
         "department": slot.department_id, "day": timezone.localtime(slot.starts_at).date(),
         "resident_waiting": slot.resident_waiting,
-        "booked": Appointment.Status.BOOKED, "cancelled": Appointment.Status.CANCELLED,
-        "action": AppointmentEvent.Action.BOOKED, "waiting": waiting, "offered": offered,
-        "accepted": WaitlistEntry.Status.ACCEPTED, "pending": Delivery.State.PENDING,
         "language": language, "link": link, "channels": channels,
         "reminders_done": reminders_done,
-        "event": "appointment_booked", "context": json.dumps(context), "subject": confirmation.subject,
+        "context": json.dumps(context), "subject": confirmation.subject,
         "body": confirmation.text, "body_html": confirmation.html,
     })
     return slot, reminders_done

@@ -214,3 +214,14 @@ def test_top_level_booking_errors_roll_back_and_surface_as_before(department, mo
     assert Appointment.objects.filter(resident=other).count() == 0
     assert Notification.objects.filter(recipient=other).count() == 0
 
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant", "zh-hans", ""])
+def test_the_detail_link_without_reverse_is_the_reversed_one(language):
+    from types import SimpleNamespace
+
+    resident = SimpleNamespace(language=language)
+    for _ in range(20):
+        reference = services._new_reference()
+        assert len(reference) == 8 and set(reference) <= set(services.REFERENCE_ALPHABET)
+        assert services._detail_link(resident, reference) == services._link(resident, "detail", reference)
