@@ -521,9 +521,20 @@ def _prepared_cursor():
         # statements are still worth preparing (the threshold only matters to
         # server-binding cursors, which the ORM then does not use).
         raw.prepare_threshold = 5
-    with connection.wrap_database_errors:
-        cursor = _prepared_cursor_class()(raw)
-    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
+    return connection.make_debug_cursor(_cursors(raw)[0]) if connection.queries_logged else connection.make_cursor(
+        _cursors(raw)[0])
+
+
+def _cursors(raw):
+    """The booking's two psycopg cursors on this connection, made once per
+    connection (making them cost as much as binding a statement): the prepared
+    one for the statements, and one for BEGIN, COMMIT and ROLLBACK (a pipelined
+    transaction must not put those results on the statements' cursor)."""
+    cursors = getattr(raw, "_portal_booking_cursors", None)
+    if cursors is None:
+        with connection.wrap_database_errors:
+            cursors = raw._portal_booking_cursors = (_prepared_cursor_class()(raw), raw.cursor())
+    return cursors
 
 
 # The statements' constants, written into them as literals: fewer parameters to
@@ -570,15 +581,16 @@ def _pipelined_transaction():
     that must follow the commit (`transaction.on_commit`) is registered by the
     caller after the block, when Django, in autocommit mode, runs it at once."""
     raw = connection.connection
+    commands = _cursors(raw)[1]
     try:
         with connection.wrap_database_errors, raw.pipeline():
-            raw.execute(b"BEGIN", prepare=False)
+            commands.execute(b"BEGIN", prepare=False)
             try:
                 yield
             except BaseException:
-                raw.execute(b"ROLLBACK", prepare=False)
+                commands.execute(b"ROLLBACK", prepare=False)
                 raise
-            raw.execute(b"COMMIT", prepare=False)
+            commands.execute(b"COMMIT", prepare=False)
     except BaseException:
         # A failed statement left the transaction aborted (its COMMIT or
         # ROLLBACK was skipped): end it.
@@ -599,13 +611,14 @@ def _book_postgresql(*, actor, resident, slot_id, reason, id_document, pay_with_
     link = _detail_link(resident, reference)
     language = language_of(resident)
     channels = channels_for(resident)
-    with _prepared_cursor() as cursor:
-        with _pipelined_transaction() if top_level else contextlib.nullcontext():
-            slot, reminders_done = _book_statements(
-                cursor, actor=actor, resident=resident, slot_id=slot_id, reason=reason, id_document=id_document,
-                pay_with_vouchers=pay_with_vouchers, on_behalf=on_behalf, now=now, reference=reference, link=link,
-                language=language, channels=channels)
-        row = cursor.fetchone()
+    # (the cursor is the connection's, not closed: see `_cursors`)
+    cursor = _prepared_cursor()
+    with _pipelined_transaction() if top_level else contextlib.nullcontext():
+        slot, reminders_done = _book_statements(
+            cursor, actor=actor, resident=resident, slot_id=slot_id, reason=reason, id_document=id_document,
+            pay_with_vouchers=pay_with_vouchers, on_behalf=on_behalf, now=now, reference=reference, link=link,
+            language=language, channels=channels)
+    row = cursor.fetchone()
     if row is None:
         raise SlotTaken
     appointment_id, seat, queued = row
