@@ -300,9 +300,10 @@ def appointment_book(
         "after_count": _after_count,
     }
     try:
-        if fast and book is _book_postgresql and not connection.in_atomic_block:
-            # Not inside a caller's transaction: the booking is its own, with
-            # BEGIN and COMMIT pipelined with its statements (two round trips).
+        if fast and not connection.in_atomic_block and connection.get_autocommit():
+            # Not inside a caller's transaction (nor in a connection the caller
+            # switched out of autocommit): the booking is its own, with BEGIN and
+            # COMMIT pipelined with its statements (two round trips).
             appointment = _book_postgresql(**arguments, top_level=True)
         else:
             with transaction.atomic():

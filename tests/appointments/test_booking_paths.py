@@ -225,3 +225,21 @@ def test_the_detail_link_without_reverse_is_the_reversed_one(language):
         reference = services._new_reference()
         assert len(reference) == 8 and set(reference) <= set(services.REFERENCE_ALPHABET)
         assert services._detail_link(resident, reference) == services._link(resident, "detail", reference)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_out_of_autocommit_keeps_its_transaction(department, monkeypatch):
+    from django.db import connection, transaction
+
+    monkeypatch.setattr(sending, "queue", lambda ids: len(ids))
+    resident, slot = make_resident(), SlotFactory(department=department, capacity=1)
+    transaction.set_autocommit(False)
+    try:
+        services.appointment_book(actor=resident, resident=resident, slot_id=slot.pk, reason="r",
+                                  id_document="travel_permit")
+        transaction.rollback()  # the caller's transaction: the booking goes with it
+    finally:
+        transaction.set_autocommit(True)
+    assert not Appointment.objects.filter(slot=slot).exists()
+    _connection_is_clean()
+    assert connection.get_autocommit()
