@@ -6,6 +6,7 @@ row(s) with SELECT ... FOR UPDATE, in ascending id order, then counts and insert
 A write on an existing appointment locks the appointment row first, then slots.
 """
 
+import contextlib
 import functools
 import json
 import secrets
@@ -17,7 +18,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, IntegerField, OuterRef, Q, Value
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +26,7 @@ from portal.centres.selectors import staff_can_assist
 from portal.hospitals.selectors import user_manages_hospital
 from portal.notifications import sending
 from portal.notifications.models import Delivery, Notification
-from portal.notifications.rendering import render_event
+from portal.notifications.rendering import render_event_reusing
 from portal.notifications.services import (
     cancel_pending,
     channels_for,
@@ -121,7 +122,8 @@ def _acting_for(actor, resident) -> bool:
 
 
 def _new_reference() -> str:
-    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    # 32 letters: each random byte modulo 32 picks one uniformly (256 = 8 x 32)
+    return "".join([REFERENCE_ALPHABET[byte % 32] for byte in secrets.token_bytes(8)])
 
 
 def vouchers_allowed(department) -> bool:
@@ -229,6 +231,26 @@ def _link(resident, name: str, *args) -> str:
         return reverse(f"appointments:{name}", args=args)
 
 
+@functools.lru_cache(maxsize=64)
+def _detail_link_parts(language: str, script_prefix: str, urlconf) -> tuple[str, str]:
+    """The appointment page's link in `language` around its reference: reversed
+    once with a reference-shaped stand-in (references are letters and digits,
+    which reverse() writes as they are)."""
+    stand_in = "Z" * 8
+    with translation.override(language):
+        url = reverse("appointments:detail", args=[stand_in], urlconf=urlconf)
+    before, found, after = url.partition(stand_in)
+    if not found or stand_in in after:
+        raise ValueError(url)
+    return before, after
+
+
+def _detail_link(resident, reference: str) -> str:
+    """`_link(resident, "detail", reference)` for a new reference, without reverse()."""
+    before, after = _detail_link_parts(resident.language or settings.LANGUAGE_CODE, get_script_prefix(), get_urlconf())
+    return before + reference + after
+
+
 def _cancel_reminders(appointment: Appointment) -> None:
     """Reminders of the appointment that were created but have not gone out are
     not sent (the group holds only reminders: see appointment_reminders_send)."""
@@ -272,12 +294,20 @@ def appointment_book(
         raise DocumentNotOnProfile
     fast = _lock and _after_count is None and connection.vendor == "postgresql"
     book = _book_postgresql if fast else _book_orm
+    arguments = {
+        "actor": actor, "resident": resident, "slot_id": slot_id, "reason": reason[:500], "id_document": id_document,
+        "pay_with_vouchers": pay_with_vouchers, "on_behalf": on_behalf, "now": now, "lock": _lock,
+        "after_count": _after_count,
+    }
     try:
-        with transaction.atomic():
-            appointment = book(
-                actor=actor, resident=resident, slot_id=slot_id, reason=reason[:500], id_document=id_document,
-                pay_with_vouchers=pay_with_vouchers, on_behalf=on_behalf, now=now, lock=_lock, after_count=_after_count,
-            )
+        if fast and not connection.in_atomic_block and connection.get_autocommit():
+            # Not inside a caller's transaction (nor in a connection the caller
+            # switched out of autocommit): the booking is its own, with BEGIN and
+            # COMMIT pipelined with its statements (two round trips).
+            appointment = _book_postgresql(**arguments, top_level=True)
+        else:
+            with transaction.atomic():
+                appointment = book(**arguments)
     except IntegrityError as error:
         if not _lock:
             raise  # the race test wants to see the raw constraint error
@@ -371,7 +401,7 @@ _LOCK_SQL = """
            sp.name_en, sp.name_zh_hant, sp.name_zh_hans,
            EXISTS (SELECT 1 FROM {waitlist} w
                     WHERE w.resident_id = %(resident)b AND w.department_id = s.department_id
-                      AND w.status IN (%(waiting)b, %(offered)b)) AS resident_waiting
+                      AND w.status IN ({waitlist_waiting}, {waitlist_offered})) AS resident_waiting
       FROM {slot} s
       JOIN {department} d ON d.id = s.department_id
       JOIN {hospital} h ON h.id = d.hospital_id
@@ -382,10 +412,10 @@ _LOCK_SQL = """
 
 _BOOK_SQL = """
     WITH taken AS (
-        SELECT a.seat FROM {appointment} a WHERE a.slot_id = %(slot)b AND a.status <> %(cancelled)b
+        SELECT a.seat FROM {appointment} a WHERE a.slot_id = %(slot)b AND a.status <> {status_cancelled}
         UNION ALL
         SELECT 0 FROM {waitlist} w
-         WHERE w.offered_slot_id = %(slot)b AND w.status = %(offered)b AND w.offer_expires_at > %(now)b
+         WHERE w.offered_slot_id = %(slot)b AND w.status = {waitlist_offered} AND w.offer_expires_at > %(now)b
            AND w.resident_id <> %(resident)b
     ), free AS (
         SELECT min(n) AS seat FROM generate_series(1, %(capacity)b::integer) AS n
@@ -395,29 +425,29 @@ _BOOK_SQL = """
                                    pay_with_vouchers, status, booked_by_id, created_at, updated_at, cancelled_at,
                                    reminders_done)
         SELECT %(reference)b, %(resident)b, %(slot)b, %(starts_at)b, free.seat, %(capacity)b, %(reason)b,
-               %(id_document)b, %(pay_with_vouchers)b, %(booked)b, %(actor)b, %(now)b, %(now)b, NULL,
+               %(id_document)b, %(pay_with_vouchers)b, {status_booked}, %(actor)b, %(now)b, %(now)b, NULL,
                %(reminders_done)b
           FROM free WHERE free.seat IS NOT NULL
         RETURNING id, seat
     ), event AS (
         INSERT INTO {event} (appointment_id, action, actor_id, on_behalf, from_slot_id, to_slot_id, note, created_at)
-        SELECT id, %(action)b, %(actor)b, %(on_behalf)b, NULL, %(slot)b, '', %(now)b FROM appointment
+        SELECT id, {action_booked}, %(actor)b, %(on_behalf)b, NULL, %(slot)b, '', %(now)b FROM appointment
     ), waitlist AS (
-        UPDATE {waitlist} SET status = %(accepted)b
+        UPDATE {waitlist} SET status = {waitlist_accepted}
          WHERE %(resident_waiting)b AND EXISTS (SELECT 1 FROM appointment)
            AND resident_id = %(resident)b AND department_id = %(department)b AND date = %(day)b
-           AND status IN (%(waiting)b, %(offered)b)
+           AND status IN ({waitlist_waiting}, {waitlist_offered})
     ), notification AS (
         INSERT INTO {notification} (recipient_id, event, context, language, subject, body, body_html, link,
                                     group_key, send_after, created_at, read_at, cancelled_at)
-        SELECT %(resident)b, %(event)b, %(context)b::jsonb, %(language)b, %(subject)b, %(body)b, %(body_html)b,
+        SELECT %(resident)b, {event_name}, %(context)b::jsonb, %(language)b, %(subject)b, %(body)b, %(body_html)b,
                %(link)b, '', %(now)b, %(now)b, NULL, NULL
           FROM appointment
         RETURNING id
     ), delivery AS (
         INSERT INTO {delivery} (notification_id, channel, state, attempts, next_attempt_at, queued_at, claimed_at,
                                 claim_token, sent_at, last_error)
-        SELECT n.id, c.channel, %(pending)b, 0, %(now)b, %(now)b, NULL, NULL, NULL, ''
+        SELECT n.id, c.channel, {delivery_pending}, 0, %(now)b, %(now)b, NULL, NULL, NULL, ''
           FROM notification n, unnest(%(channels)b::text[]) AS c(channel)
         RETURNING id
     )
@@ -492,9 +522,36 @@ def _prepared_cursor():
         # statements are still worth preparing (the threshold only matters to
         # server-binding cursors, which the ORM then does not use).
         raw.prepare_threshold = 5
-    with connection.wrap_database_errors:
-        cursor = _prepared_cursor_class()(raw)
-    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
+    return connection.make_debug_cursor(_cursors(raw)[0]) if connection.queries_logged else connection.make_cursor(
+        _cursors(raw)[0])
+
+
+def _cursors(raw):
+    """The booking's two psycopg cursors on this connection, made once per
+    connection (making them cost as much as binding a statement): the prepared
+    one for the statements, and one for BEGIN, COMMIT and ROLLBACK (a pipelined
+    transaction must not put those results on the statements' cursor)."""
+    cursors = getattr(raw, "_portal_booking_cursors", None)
+    if cursors is None:
+        with connection.wrap_database_errors:
+            cursors = raw._portal_booking_cursors = (_prepared_cursor_class()(raw), raw.cursor())
+    return cursors
+
+
+# The statements' constants, written into them as literals: fewer parameters to
+# send, and the planner can match the partial indexes on status to them.
+_CONSTANTS = {
+    "status_booked": Appointment.Status.BOOKED, "status_cancelled": Appointment.Status.CANCELLED,
+    "action_booked": AppointmentEvent.Action.BOOKED, "waitlist_waiting": WaitlistEntry.Status.WAITING,
+    "waitlist_offered": WaitlistEntry.Status.OFFERED, "waitlist_accepted": WaitlistEntry.Status.ACCEPTED,
+    "delivery_pending": Delivery.State.PENDING, "event_name": "appointment_booked",
+}
+
+
+def _literal(value: str) -> str:
+    if not value.replace("_", "").isalnum() or not value.isascii():
+        raise ValueError(f"not a plain constant: {value!r}")
+    return f"'{value}'"
 
 
 @functools.cache
@@ -503,57 +560,66 @@ def _sql(template: str) -> str:
 
     return template.format(
         **_TABLES, department=Department._meta.db_table, hospital=Hospital._meta.db_table,
-        specialty=Specialty._meta.db_table,
+        specialty=Specialty._meta.db_table, **{name: _literal(str(value)) for name, value in _CONSTANTS.items()},
     )
 
 
+@contextlib.contextmanager
+def _pipelined_transaction():
+    """A transaction of its own whose BEGIN and COMMIT travel with the
+    statements (psycopg's pipeline mode): BEGIN goes with the first statement,
+    COMMIT with the last, so a booking is two round trips instead of four. For
+    callers that are not inside a transaction (`connection.in_atomic_block` is
+    false, Django is in autocommit mode): psycopg is then in autocommit mode
+    too, and BEGIN, COMMIT and ROLLBACK are sent as plain statements.
+
+    The block's statements must not need results before the block ends except
+    through a cursor fetch (which flushes the pipeline). If the block raises,
+    ROLLBACK is sent instead of COMMIT. A failing statement (a constraint)
+    aborts the pipeline: the statements after it, COMMIT included, are skipped
+    by the server, the error is raised when the block ends (as Django's
+    exception, e.g. IntegrityError), and the transaction is rolled back. Work
+    that must follow the commit (`transaction.on_commit`) is registered by the
+    caller after the block, when Django, in autocommit mode, runs it at once."""
+    raw = connection.connection
+    commands = _cursors(raw)[1]
+    try:
+        with connection.wrap_database_errors, raw.pipeline():
+            commands.execute(b"BEGIN", prepare=False)
+            try:
+                yield
+            except BaseException:
+                commands.execute(b"ROLLBACK", prepare=False)
+                raise
+            commands.execute(b"COMMIT", prepare=False)
+    except BaseException:
+        # A failed statement left the transaction aborted (its COMMIT or
+        # ROLLBACK was skipped): end it.
+        if not raw.closed and raw.info.transaction_status != raw.info.transaction_status.IDLE:
+            with connection.wrap_database_errors:
+                raw.execute(b"ROLLBACK", prepare=False)
+        raise
+
+
 def _book_postgresql(*, actor, resident, slot_id, reason, id_document, pay_with_vouchers, on_behalf, now, lock,
-                     after_count) -> Appointment:
+                     after_count, top_level=False) -> Appointment:
     """The booking in two statements (see the comment above `_TABLES`). `lock`
-    and `after_count` are the ORM path's test hooks; this path always locks."""
-    waiting, offered = WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED
+    and `after_count` are the ORM path's test hooks; this path always locks.
+    With `top_level` the booking is its own transaction, pipelined
+    (`_pipelined_transaction`); otherwise the caller's transaction.atomic()."""
     # What does not depend on the slot is worked out before its row is locked.
     reference = _new_reference()
-    link = _link(resident, "detail", reference)
+    link = _detail_link(resident, reference)
     language = language_of(resident)
     channels = channels_for(resident)
-    with _prepared_cursor() as cursor:
-        cursor.execute(_sql(_LOCK_SQL), {"slot": slot_id, "resident": resident.pk, "waiting": waiting, "offered": offered})
-        row = cursor.fetchone()
-        if row is None:
-            raise SlotUnavailable
-        slot = _LockedSlot(*row)
-        if not _slot_open(is_blocked=slot.is_blocked, starts_at=slot.starts_at, hospital_active=slot.hospital_active,
-                          now=now):
-            raise SlotUnavailable
-        if pay_with_vouchers and not (slot.hospital_voucher_point and slot.department_accepts_vouchers):
-            raise VouchersNotAccepted
-
-        context = {
-            "reference": reference,
-            "when": f"{timezone.localtime(slot.starts_at):%Y-%m-%d %H:%M}",
-            "hospital": slot.names("hospital"),
-            "department": slot.department_names(),
-        }
-        # The confirmation is rendered now, as notify() does, so the inbox shows
-        # it at once. The reminders are created by the reminder sweep when due.
-        confirmation = render_event("appointment_booked", {**context, "recipient": resident, "link": link}, language)
-        reminders_done = _reminders_passed(slot.starts_at, now=now)
-        cursor.execute(_sql(_BOOK_SQL), {
-            "slot": slot_id, "resident": resident.pk, "actor": actor.pk, "now": now, "capacity": slot.capacity,
-            "starts_at": slot.starts_at, "reference": reference, "reason": reason, "id_document": id_document,
-            "pay_with_vouchers": pay_with_vouchers, "on_behalf": on_behalf,
-            "department": slot.department_id, "day": timezone.localtime(slot.starts_at).date(),
-            "resident_waiting": slot.resident_waiting,
-            "booked": Appointment.Status.BOOKED, "cancelled": Appointment.Status.CANCELLED,
-            "action": AppointmentEvent.Action.BOOKED, "waiting": waiting, "offered": offered,
-            "accepted": WaitlistEntry.Status.ACCEPTED, "pending": Delivery.State.PENDING,
-            "language": language, "link": link, "channels": channels,
-            "reminders_done": reminders_done,
-            "event": "appointment_booked", "context": json.dumps(context), "subject": confirmation.subject,
-            "body": confirmation.text, "body_html": confirmation.html,
-        })
-        row = cursor.fetchone()
+    # (the cursor is the connection's, not closed: see `_cursors`)
+    cursor = _prepared_cursor()
+    with _pipelined_transaction() if top_level else contextlib.nullcontext():
+        slot, reminders_done = _book_statements(
+            cursor, actor=actor, resident=resident, slot_id=slot_id, reason=reason, id_document=id_document,
+            pay_with_vouchers=pay_with_vouchers, on_behalf=on_behalf, now=now, reference=reference, link=link,
+            language=language, channels=channels)
+    row = cursor.fetchone()
     if row is None:
         raise SlotTaken
     appointment_id, seat, queued = row
@@ -568,6 +634,45 @@ def _book_postgresql(*, actor, resident, slot_id, reason, id_document, pay_with_
     appointment._state.adding = False
     appointment._state.db = connection.alias
     return appointment
+
+
+def _book_statements(cursor, *, actor, resident, slot_id, reason, id_document, pay_with_vouchers, on_behalf, now,
+                     reference, link, language, channels) -> tuple[_LockedSlot, int]:
+    """Lock the slot, check it, send the booking statement (its result is
+    left on the cursor: with a pipelined transaction it arrives with COMMIT)."""
+    cursor.execute(_sql(_LOCK_SQL), {"slot": slot_id, "resident": resident.pk})
+    row = cursor.fetchone()
+    if row is None:
+        raise SlotUnavailable
+    slot = _LockedSlot(*row)
+    if not _slot_open(is_blocked=slot.is_blocked, starts_at=slot.starts_at, hospital_active=slot.hospital_active,
+                      now=now):
+        raise SlotUnavailable
+    if pay_with_vouchers and not (slot.hospital_voucher_point and slot.department_accepts_vouchers):
+        raise VouchersNotAccepted
+
+    context = {
+        "reference": reference,
+        "when": f"{timezone.localtime(slot.starts_at):%Y-%m-%d %H:%M}",
+        "hospital": slot.names("hospital"),
+        "department": slot.department_names(),
+    }
+    # The confirmation is rendered now, as notify() does, so the inbox shows
+    # it at once. The reminders are created by the reminder sweep when due.
+    confirmation = render_event_reusing(_CONSTANTS["event_name"], {**context, "recipient": resident, "link": link}, language)
+    reminders_done = _reminders_passed(slot.starts_at, now=now)
+    cursor.execute(_sql(_BOOK_SQL), {
+        "slot": slot_id, "resident": resident.pk, "actor": actor.pk, "now": now, "capacity": slot.capacity,
+        "starts_at": slot.starts_at, "reference": reference, "reason": reason, "id_document": id_document,
+        "pay_with_vouchers": pay_with_vouchers, "on_behalf": on_behalf,
+        "department": slot.department_id, "day": timezone.localtime(slot.starts_at).date(),
+        "resident_waiting": slot.resident_waiting,
+        "language": language, "link": link, "channels": channels,
+        "reminders_done": reminders_done,
+        "context": json.dumps(context), "subject": confirmation.subject,
+        "body": confirmation.text, "body_html": confirmation.html,
+    })
+    return slot, reminders_done
 
 
 def _alternatives(slot_id: int, resident) -> list[Slot]:

@@ -10,10 +10,11 @@ import pytest
 from django.utils import timezone
 
 from portal.appointments import services
-from portal.appointments.models import AppointmentEvent, WaitlistEntry
+from portal.appointments.models import Appointment, AppointmentEvent, Slot, WaitlistEntry
 from portal.hospitals.models import Department, Specialty
 from portal.notifications import sending
 from portal.notifications.models import Delivery, Notification
+from tests import factories
 
 from .factories import SlotFactory, make_resident
 
@@ -143,3 +144,102 @@ def test_the_returned_appointment_is_the_stored_one(book, booker, slot):
         name: getattr(stored, name) for name in fields if name != "created_at"}
     assert appointment.slot == slot and appointment.resident == booker
     appointment.save(update_fields=["reason"])  # an ordinary saved instance
+
+
+# --- outside any transaction: BEGIN and COMMIT pipelined with the statements ---
+
+def _book_top_level(resident, slot, **kwargs):
+    from django.db import connection
+
+    assert not connection.in_atomic_block  # the pipelined path, not the caller's transaction
+    return services.appointment_book(actor=resident, resident=resident, slot_id=slot.pk, reason="r",
+                                     id_document="travel_permit", **kwargs)
+
+
+def _connection_is_clean():
+    from django.db import connection
+
+    assert connection.get_autocommit() and not connection.in_atomic_block and not connection.needs_rollback
+    assert connection.connection.info.transaction_status == connection.connection.info.transaction_status.IDLE
+    assert not connection.connection._pipeline
+    assert Slot.objects.count() >= 1  # the connection still answers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_top_level_booking_commits_and_queues_after_commit(department, monkeypatch):
+    from django.db import connection
+
+    queued = []
+
+    def queue(ids):
+        # runs after the real commit: another connection already sees the rows
+        assert connection.connection.info.transaction_status == connection.connection.info.transaction_status.IDLE
+        queued.extend(ids)
+        return len(ids)
+
+    monkeypatch.setattr(sending, "queue", queue)
+    resident, slot = make_resident(), SlotFactory(department=department, capacity=1)
+    appointment = _book_top_level(resident, slot)
+    assert queued == list(Delivery.objects.filter(notification__recipient=resident).values_list("id", flat=True)) != []
+    assert Appointment.objects.get(pk=appointment.pk).reference == appointment.reference
+    _connection_is_clean()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_top_level_booking_errors_roll_back_and_surface_as_before(department, monkeypatch):
+    monkeypatch.setattr(sending, "queue", lambda ids: len(ids))
+    resident, other = make_resident(), make_resident()
+    slot = SlotFactory(department=department, capacity=1)
+    _book_top_level(resident, slot)
+    # full: no row written, the clear answer
+    with pytest.raises(services.SlotTaken):
+        _book_top_level(other, slot)
+    _connection_is_clean()
+    # the same resident at the same time in another slot: the constraint, in the
+    # booking statement, aborts the pipeline; nothing of it is kept
+    twin = SlotFactory(department=factories.DepartmentFactory(hospital=department.hospital,
+                                                              specialty=factories.SpecialtyFactory(code="twin")),
+                       capacity=2,
+                       starts_at=slot.starts_at)
+    with pytest.raises(services.AlreadyBookedAtThatTime):
+        _book_top_level(resident, twin)
+    _connection_is_clean()
+    assert not Appointment.objects.filter(slot=twin).exists()
+    assert Notification.objects.filter(recipient=resident).count() == 1
+    # a check in Python between the statements (the slot closed): ROLLBACK instead of COMMIT
+    Slot.objects.filter(pk=twin.pk).update(is_blocked=True)
+    with pytest.raises(services.SlotUnavailable):
+        _book_top_level(other, twin)
+    _connection_is_clean()
+    assert Appointment.objects.filter(resident=other).count() == 0
+    assert Notification.objects.filter(recipient=other).count() == 0
+
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant", "zh-hans", ""])
+def test_the_detail_link_without_reverse_is_the_reversed_one(language):
+    from types import SimpleNamespace
+
+    resident = SimpleNamespace(language=language)
+    for _ in range(20):
+        reference = services._new_reference()
+        assert len(reference) == 8 and set(reference) <= set(services.REFERENCE_ALPHABET)
+        assert services._detail_link(resident, reference) == services._link(resident, "detail", reference)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_out_of_autocommit_keeps_its_transaction(department, monkeypatch):
+    from django.db import connection, transaction
+
+    monkeypatch.setattr(sending, "queue", lambda ids: len(ids))
+    resident, slot = make_resident(), SlotFactory(department=department, capacity=1)
+    transaction.set_autocommit(False)
+    try:
+        services.appointment_book(actor=resident, resident=resident, slot_id=slot.pk, reason="r",
+                                  id_document="travel_permit")
+        transaction.rollback()  # the caller's transaction: the booking goes with it
+    finally:
+        transaction.set_autocommit(True)
+    assert not Appointment.objects.filter(slot=slot).exists()
+    _connection_is_clean()
+    assert connection.get_autocommit()

@@ -79,3 +79,74 @@ def test_an_event_without_html_gets_its_text_in_the_email_layout(tmp_path, setti
     assert "Line one<br>Line &lt;two&gt;" in rendered.html
     assert '<html lang="zh-hant">' in rendered.html
     assert "<style" not in rendered.html  # Inline CSS only: many mail clients drop style blocks.
+
+
+# --- render_event_reusing: the same messages from a per-language skeleton -------
+
+def _booked_context(recipient, **values):
+    context = {
+        "reference": "ABCD2345", "when": "2026-12-01 09:30",
+        "hospital": {"en": "Kiang Wu Hospital", "zh-hant": "鏡湖醫院", "zh-hans": "镜湖医院"},
+        "department": {"en": "Eye clinic", "zh-hant": "眼科", "zh-hans": "眼科"},
+        "recipient": recipient, "link": "/en/appointments/ABCD2345/",
+    }
+    context.update(values)
+    return context
+
+
+@pytest.fixture
+def fresh_skeletons(monkeypatch):
+    from portal.notifications import rendering
+
+    monkeypatch.setattr(rendering, "_skeletons", {})
+    return rendering
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant", "zh-hans"])
+@pytest.mark.parametrize("values", [
+    {},
+    {"reference": "ZZZZ9999", "when": "2027-01-31 17:45"},
+    {"hospital": {"en": "A & B <Hospital>", "zh-hant": "甲乙", "zh-hans": "甲乙"}},  # escaped: rendered in full
+    {"department": {"en": "Eye  clinic", "zh-hant": "眼科\n", "zh-hans": "'x'"}},  # whitespace, quotes: in full
+    {"link": ""},
+    {"link": "https://example.org/x"},
+    {"when": ""},
+], ids=["first", "other-values", "html-characters", "whitespace-quotes", "no-link", "absolute-link", "empty-value"])
+def test_reusing_gives_what_render_event_gives(fresh_skeletons, language, values):
+    recipient = make_recipient(language)
+    first = _booked_context(recipient)
+    assert fresh_skeletons.render_event_reusing("appointment_booked", first, language) == render_event(
+        "appointment_booked", first, language)
+    context = _booked_context(recipient, **values)
+    assert fresh_skeletons.render_event_reusing("appointment_booked", context, language) == render_event(
+        "appointment_booked", context, language)
+    assert any(fresh_skeletons._skeletons.values())  # the plain first context was served from a skeleton
+
+
+def test_reusing_a_recipient_name_with_special_characters(fresh_skeletons):
+    recipient = make_recipient("en")
+    recipient.profile.name_en = "Tom & \"Jerry\" O'Neil"
+    context = _booked_context(recipient)
+    assert "&" in recipient.display_name
+    assert fresh_skeletons.render_event_reusing("appointment_booked", context, "en") == render_event(
+        "appointment_booked", context, "en")
+
+
+@pytest.mark.parametrize("body", [
+    "{{ hospital|upper }}",  # changes a value
+    "{{ hospital|truncatechars:12 }}",  # cuts long values
+    "{{ recipient.email }}",  # more of the recipient than its name
+    "{% if hospital|length > 20 %}long{% endif %}{{ hospital }}",  # depends on a value
+])
+def test_templates_that_do_more_than_print_values_are_rendered_in_full(fresh_skeletons, tmp_path, settings, body):
+    folder = tmp_path / "notifications" / "filtered_event"
+    folder.mkdir(parents=True)
+    (folder / "subject.txt").write_text("Subject {{ reference }}")
+    (folder / "body.txt").write_text(body)
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    recipient = make_recipient("en")
+    for hospital in ("Short", "A much longer hospital name", "Another"):
+        context = {"reference": "ABCD2345", "hospital": hospital, "recipient": recipient, "link": "/en/"}
+        assert fresh_skeletons.render_event_reusing("filtered_event", context, "en") == render_event(
+            "filtered_event", context, "en")
+    assert list(fresh_skeletons._skeletons.values()) == [False]

@@ -21,15 +21,23 @@ rounds' ratios (the machines are shared, and a load spike in one phase would
 otherwise decide the figure).
 
 Each booking is the full service (`services.appointment_book`, on PostgreSQL
-its two-statement path): lock the slot row, count, insert the appointment with
-its event row and the confirmation notification (rendered in the resident's
-language) with its deliveries. The reminders are created by the reminder sweep
-when they come due, not at booking (`services.appointment_reminders_send`).
+its two-statement path, called outside a transaction as a web request calls it:
+BEGIN with the locking statement, the booking statement with COMMIT, two round
+trips): lock the slot row, count, insert the appointment with its event row and
+the confirmation notification (rendered in the resident's language, from the
+event's per-language skeleton as in production) with its deliveries. The
+reminders are created by the reminder sweep when they come due, not at booking
+(`services.appointment_reminders_send`).
 Delivery is queued to workers in production, so the bench does not publish
 them: `sending.queue` is stubbed; everything else is the production code.
 The baseline inserts the same number of rows, one transaction each, into a
 table shaped like the appointments table with the same kinds of indexes.
-Everything the bench creates is deleted at the end."""
+Everything the bench creates is deleted at the end.
+
+Figures (docs/appointments.md, "Benchmark"): 24 Nov 2026, branch
+perf-booking-3, on the shared 2-core machine under other engineers' load
+(both phases CPU-bound there): median ratio 0.19-0.25, against 0.16-0.22 for
+the code before it in the same session; the target 0.3 not reliably met."""
 
 import multiprocessing
 import statistics
