@@ -368,8 +368,9 @@ class Command(BaseCommand):
             f"target after {options['warmup']} s warm-up, from a second process over loopback on one machine "
             f"({os.cpu_count()} cores, load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end).",
             "",
-            "Each server measures the trivial view (`/bench/trivial`: full middleware, no database) first; "
-            "every ratio is to the trivial view of the same server in the same run. Servers:",
+            "Each server measures the trivial view (`/bench/trivial`: full middleware, no database) before each "
+            "of its targets; every ratio is to the trivial view measured by the same server just before the "
+            "target (the table shows the first). Servers:",
             "",
             *(f"- {server.name}: {server.note}" for server in servers),
             "",
