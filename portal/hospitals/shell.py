@@ -72,9 +72,11 @@ def render_frame(template: str, *, context: dict | None = None, **slots: str) ->
     """`template` rendered with `slots` (already-safe HTML) as its variables of those
     names. A search page's frame (its form's buttons and labels, the map's region)
     depends only on the language, so it is rendered once per language and process
-    with a marker in each slot, then filled by string joins; `context` holds the
-    frame's other variables, which must be constants (settings). Rendered afresh
-    every time with DEBUG, so an edited template shows at once."""
+    with a marker in each slot, then filled by string joins. Pass the slots in the
+    order the template shows them, each shown once (anything else raises);
+    `context` holds the frame's other variables, which must be constants
+    (settings). Rendered afresh every time with DEBUG, so an edited template
+    shows at once."""
     names = tuple(slots)
     if settings.DEBUG:
         return render_to_string(template, {**(context or {}), **{name: mark_safe(slots[name]) for name in names}})  # noqa: S308
