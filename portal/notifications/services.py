@@ -103,48 +103,6 @@ def notify(
     return notification
 
 
-def notify_later(
-    *,
-    recipient,
-    event: str,
-    schedule: list[tuple[datetime, dict]],
-    link: str = "",
-    group_key: str = "",
-) -> list[Notification]:
-    """Several timed messages of one event for one recipient (e.g. an
-    appointment's 24-hour and 2-hour reminders): the same as calling
-    `notify(..., context=context, send_after=when)` for each (when, context),
-    with all the scheduled ones stored in two INSERTs. Like any scheduled
-    message they are rendered in the recipient's language when they come due and
-    can be cancelled with `cancel_pending(group_key=...)`. A time not in the
-    future is an immediate message (notify)."""
-    now = timezone.now()
-    immediate = [
-        notify(recipient=recipient, event=event, context=context, link=link, group_key=group_key, send_after=when)
-        for when, context in schedule
-        if when <= now
-    ]
-    later = [(when, dict(context or {})) for when, context in schedule if when > now]
-    if not later:
-        return immediate
-    language = language_of(recipient)
-    channels = channels_for(recipient)
-    with transaction.atomic(savepoint=False):
-        scheduled = Notification.objects.bulk_create([
-            Notification(recipient=recipient, event=event, context=context, language=language,
-                         subject=sending.NOT_RENDERED.subject, body=sending.NOT_RENDERED.text,
-                         body_html=sending.NOT_RENDERED.html, link=link, group_key=group_key, send_after=when)
-            for when, context in later
-        ])
-        if channels:
-            Delivery.objects.bulk_create([
-                Delivery(notification=notification, channel=channel, next_attempt_at=notification.send_after)
-                for notification in scheduled
-                for channel in channels
-            ])
-    return immediate + scheduled
-
-
 def cancel_pending(*, group_key: str, unsent: bool = False) -> int:
     """Cancel every scheduled message of a group that has not been sent (e.g. the
     reminders of a cancelled or changed appointment): reminders not yet due, and

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from portal.notifications import selectors, sending
 from portal.notifications.models import Delivery, Notification
-from portal.notifications.services import cancel_pending, notify, notify_later
+from portal.notifications.services import cancel_pending, notify
 
 from .conftest import make_recipient
 
@@ -110,18 +110,3 @@ def test_a_due_reminder_claimed_before_the_sweeper_rendered_it_is_rendered_by_th
     assert reminder.subject == "Welcome to the GBA Health Portal"
     assert list(selectors.inbox_for(recipient)) == [reminder]
 
-
-def test_notify_later_stores_several_reminders_in_two_inserts_and_they_cancel_together(
-    recipient, django_assert_num_queries
-):
-    later = timezone.now() + timedelta(hours=30)
-    with django_assert_num_queries(2):
-        reminders = notify_later(recipient=recipient, event="welcome", group_key="appointment:7",
-                                 schedule=[(later, {"hours": 24}), (later + timedelta(hours=22), {"hours": 2})])
-    assert [n.context for n in reminders] == [{"hours": 24}, {"hours": 2}]
-    assert Delivery.objects.filter(notification__in=reminders).count() == 6  # three channels each
-    assert sending.sweep_outbox() == 0
-    assert cancel_pending(group_key="appointment:7") == 2
-    _come_due(*reminders)
-    assert sending.sweep_outbox() == 0
-    assert len(mail.outbox) == 0
