@@ -6,9 +6,7 @@ row(s) with SELECT ... FOR UPDATE, in ascending id order, then counts and insert
 A write on an existing appointment locks the appointment row first, then slots.
 """
 
-import contextlib
 import functools
-import json
 import secrets
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
@@ -26,7 +24,6 @@ from portal.centres.selectors import staff_can_assist
 from portal.hospitals.selectors import user_manages_hospital
 from portal.notifications import sending
 from portal.notifications.models import Delivery, Notification
-from portal.notifications.rendering import render_event_reusing
 from portal.notifications.services import (
     cancel_pending,
     channels_for,
@@ -280,9 +277,9 @@ def appointment_book(
     """Book a place in a slot for `resident`, acting as `actor` (the resident, or
     centre staff with the resident's consent).
 
-    On PostgreSQL the booking is two statements in one transaction (see
-    `_book_postgresql`); elsewhere (SQLite for local development) the same rules
-    run through the ORM (`_book_orm`). `_lock=False` and `_after_count` exist only
+    On PostgreSQL the booking is one statement (see `_book_postgresql`);
+    elsewhere (SQLite for local development) the same rules run through the
+    ORM (`_book_orm`). `_lock=False` and `_after_count` exist only
     for the race test that proves the lock is needed (they select the ORM path);
     never pass them elsewhere."""
     on_behalf = _acting_for(actor, resident)
@@ -301,10 +298,9 @@ def appointment_book(
     }
     try:
         if fast and not connection.in_atomic_block and connection.get_autocommit():
-            # Not inside a caller's transaction (nor in a connection the caller
-            # switched out of autocommit): the booking is its own, with BEGIN and
-            # COMMIT pipelined with its statements (two round trips).
-            appointment = _book_postgresql(**arguments, top_level=True)
+            # Not inside a caller's transaction: the booking statement is a
+            # transaction of its own (one round trip; see `_book_postgresql`).
+            appointment = _book_postgresql(**arguments)
         else:
             with transaction.atomic():
                 appointment = book(**arguments)
@@ -352,8 +348,9 @@ def _book_orm(*, actor, resident, slot_id, reason, id_document, pay_with_voucher
             date=timezone.localtime(slot.starts_at).date(),
         ).update(status=WaitlistEntry.Status.ACCEPTED)
     _event(appointment, AppointmentEvent.Action.BOOKED, actor=actor, on_behalf=on_behalf, to_slot=slot)
+    # rendered by the worker that sends it (see `_book_postgresql`)
     notify(recipient=resident, event="appointment_booked", context=_context(appointment, slot),
-           link=_link(resident, "detail", appointment.reference))
+           link=_link(resident, "detail", appointment.reference), render_now=False)
     return appointment
 
 
@@ -361,28 +358,45 @@ def _book_orm(*, actor, resident, slot_id, reason, id_document, pay_with_voucher
 #
 # Issue #5: a booking must cost no more than a few plain inserts. Through the ORM
 # it was ten round trips and ~4 ms of Python (query compilation, model
-# instances) per booking, against one INSERT's three round trips and ~0.1 ms.
-# On PostgreSQL it is therefore BEGIN, two hand-written statements and COMMIT:
+# instances) per booking. On PostgreSQL it is one hand-written statement,
+# `_BOOK_SQL`, which outside a caller's transaction is a transaction of its
+# own: one round trip.
 #
-# 1. `_LOCK_SQL` locks the slot row (FOR UPDATE OF the slot only, as
-#    `_lock_slots`) and reads what the rules need: the slot, whether the
-#    hospital is open and takes vouchers, the names for the messages, and
-#    whether the resident is on a waiting list of the department.
-# 2. `_BOOK_SQL`, one statement with data-modifying CTEs: the lowest free seat
-#    (taken seats plus live holds of other residents, as `_free_seat`), the
-#    appointment, its event row, the waiting-list update, the confirmation (the
-#    rows `notify` writes) and its deliveries. No free seat: no row is written
-#    and nothing is returned (SlotTaken). The reminders are not written here:
-#    the reminder sweep creates each when it comes due
-#    (`appointment_reminders_send`; the appointment row counts them in
-#    `reminders_done`), so a booking writes four rows with one delivery channel.
+# 1. `target` locks the slot row (FOR UPDATE OF the slot only, as `_lock_slots`)
+#    and works out what the rules and the rows need: whether the slot is open
+#    and takes vouchers, the confirmation's context (the names in every
+#    language, the local time), the reminders already past, and whether the
+#    resident is on a waiting list of the department.
+# 2. `taken` and `free`: the lowest free seat, counting the taken seats and the
+#    live holds of other residents (as `_free_seat`); none if the slot is
+#    closed or does not take the vouchers asked for.
+# 3. The appointment, its event row, the waiting-list update, the confirmation
+#    (the rows `notify` writes) and its deliveries. No free seat: no row is
+#    written, and the result says why (SlotUnavailable, VouchersNotAccepted or
+#    SlotTaken).
 #
-# The count must be a separate statement from the lock: in READ COMMITTED a
-# statement sees the rows committed before it started, and only a statement
-# started after the lock was granted sees the booking of the transaction that
-# held it. The database constraints are the same for both paths.
-# `_book_orm` is the same booking for other databases; tests/appointments
-# check that both write the same rows.
+# Why the seat this statement chooses is safe. In READ COMMITTED a statement
+# reads the rows committed before it started. If it had to wait for the slot's
+# lock, the booking that held the lock is not among them, and the statement may
+# choose that booking's seat. The unique constraint on (slot, seat) among active
+# bookings then stops the insert (ON CONFLICT DO NOTHING: nothing else is
+# written either) and the statement is sent again, now seeing that booking
+# (`_BOOK_ATTEMPTS`). A seat is a number from 1 to the slot's capacity (a check
+# constraint) and unique per slot, so a slot never holds more active bookings
+# than places, whatever a statement saw. A hold for the waiting list is written
+# in the same transaction as the cancellation that freed its place, so a
+# statement that saw neither counts the same number of places taken.
+#
+# The confirmation is stored unrendered, with its context, like a reminder that
+# has come due: the worker that sends it renders it (`sending.deliver`), and so
+# does the inbox if it shows the message first
+# (`notifications.services.render_unrendered`). The reminders are not written
+# here: the reminder sweep creates each when it comes due
+# (`appointment_reminders_send`; the appointment row counts them in
+# `reminders_done`).
+#
+# `_book_orm` is the same booking for other databases; tests/appointments check
+# that both write the same rows, and test_concurrency that neither overbooks.
 
 _TABLES = {
     "slot": Slot._meta.db_table,
@@ -393,99 +407,113 @@ _TABLES = {
     "delivery": Delivery._meta.db_table,
 }
 
-_LOCK_SQL = """
-    SELECT s.department_id, s.starts_at, s.capacity, s.is_blocked,
-           h.is_active, h.is_voucher_point, d.accepts_vouchers,
-           h.name_en, h.name_zh_hant, h.name_zh_hans,
-           d.name_en, d.name_zh_hant, d.name_zh_hans,
-           sp.name_en, sp.name_zh_hant, sp.name_zh_hans,
-           EXISTS (SELECT 1 FROM {waitlist} w
-                    WHERE w.resident_id = %(resident)b AND w.department_id = s.department_id
-                      AND w.status IN ({waitlist_waiting}, {waitlist_offered})) AS resident_waiting
-      FROM {slot} s
-      JOIN {department} d ON d.id = s.department_id
-      JOIN {hospital} h ON h.id = d.hospital_id
-      JOIN {specialty} sp ON sp.id = d.specialty_id
-     WHERE s.id = %(slot)b
-       FOR UPDATE OF s
-"""
+# How many times a booking statement is sent when its seat was taken by a
+# booking it could not see (see above). Each retry sees at least one more
+# booking of the slot, so a slot with N places needs at most N; beyond this
+# the answer is SlotTaken.
+_BOOK_ATTEMPTS = 10
+
+_APPOINTMENT_FIELDS = Appointment._meta.concrete_fields
+_LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
 
 _BOOK_SQL = """
-    WITH taken AS (
+    WITH target AS (
+        SELECT s.department_id, s.starts_at, s.capacity,
+               NOT s.is_blocked AND s.starts_at > %(now)b AND h.is_active AS open,
+               h.is_voucher_point AND d.accepts_vouchers AS takes_vouchers,
+               (s.starts_at AT TIME ZONE %(time_zone)b::text)::date AS day,
+               (SELECT count(*) FROM unnest(%(reminders)b::interval[]) AS r(before)
+                 WHERE s.starts_at - r.before <= %(now)b)::smallint AS reminders_done,
+               jsonb_build_object(
+                   'reference', %(reference)b::text,
+                   'when', to_char(s.starts_at AT TIME ZONE %(time_zone)b::text, 'YYYY-MM-DD HH24:MI'),
+                   'hospital', {hospital_names},
+                   'department', CASE WHEN {department_named} THEN {department_names} ELSE {specialty_names} END
+               ) AS context,
+               EXISTS (SELECT 1 FROM {waitlist} w
+                        WHERE w.resident_id = %(resident)b AND w.department_id = s.department_id
+                          AND w.status IN ({waitlist_waiting}, {waitlist_offered})) AS resident_waiting
+          FROM {slot} s
+          JOIN {department} d ON d.id = s.department_id
+          JOIN {hospital} h ON h.id = d.hospital_id
+          JOIN {specialty} sp ON sp.id = d.specialty_id
+         WHERE s.id = %(slot)b
+           FOR UPDATE OF s
+    ), taken AS (
         SELECT a.seat FROM {appointment} a WHERE a.slot_id = %(slot)b AND a.status <> {status_cancelled}
         UNION ALL
         SELECT 0 FROM {waitlist} w
          WHERE w.offered_slot_id = %(slot)b AND w.status = {waitlist_offered} AND w.offer_expires_at > %(now)b
            AND w.resident_id <> %(resident)b
     ), free AS (
-        SELECT min(n) AS seat FROM generate_series(1, %(capacity)b::integer) AS n
-         WHERE n NOT IN (SELECT seat FROM taken) AND (SELECT count(*) FROM taken) < %(capacity)b::integer
+        SELECT min(n) AS seat FROM target, generate_series(1, target.capacity) AS n
+         WHERE target.open AND (target.takes_vouchers OR NOT %(pay_with_vouchers)b)
+           AND n NOT IN (SELECT seat FROM taken) AND (SELECT count(*) FROM taken) < target.capacity
     ), appointment AS (
         INSERT INTO {appointment} (reference, resident_id, slot_id, starts_at, seat, seat_limit, reason, id_document,
-                                   pay_with_vouchers, status, booked_by_id, created_at, updated_at, cancelled_at,
-                                   reminders_done)
-        SELECT %(reference)b, %(resident)b, %(slot)b, %(starts_at)b, free.seat, %(capacity)b, %(reason)b,
-               %(id_document)b, %(pay_with_vouchers)b, {status_booked}, %(actor)b, %(now)b, %(now)b, NULL,
-               %(reminders_done)b
-          FROM free WHERE free.seat IS NOT NULL
-        RETURNING id, seat
+                                   pay_with_vouchers, status, booked_by_id, created_at, updated_at, reminders_done)
+        SELECT %(reference)b, %(resident)b, %(slot)b, target.starts_at, free.seat, target.capacity, %(reason)b,
+               %(id_document)b, %(pay_with_vouchers)b, {status_booked}, %(actor)b, %(now)b, %(now)b,
+               target.reminders_done
+          FROM target, free WHERE free.seat IS NOT NULL
+            ON CONFLICT (slot_id, seat) WHERE status <> {status_cancelled} DO NOTHING
+        RETURNING id
     ), event AS (
-        INSERT INTO {event} (appointment_id, action, actor_id, on_behalf, from_slot_id, to_slot_id, note, created_at)
-        SELECT id, {action_booked}, %(actor)b, %(on_behalf)b, NULL, %(slot)b, '', %(now)b FROM appointment
+        INSERT INTO {event} (appointment_id, action, actor_id, on_behalf, to_slot_id, note, created_at)
+        SELECT id, {action_booked}, %(actor)b, %(on_behalf)b, %(slot)b, '', %(now)b FROM appointment
     ), waitlist AS (
-        UPDATE {waitlist} SET status = {waitlist_accepted}
-         WHERE %(resident_waiting)b AND EXISTS (SELECT 1 FROM appointment)
-           AND resident_id = %(resident)b AND department_id = %(department)b AND date = %(day)b
-           AND status IN ({waitlist_waiting}, {waitlist_offered})
+        UPDATE {waitlist} w SET status = {waitlist_accepted}
+          FROM target
+         WHERE target.resident_waiting AND EXISTS (SELECT 1 FROM appointment)
+           AND w.resident_id = %(resident)b AND w.department_id = target.department_id AND w.date = target.day
+           AND w.status IN ({waitlist_waiting}, {waitlist_offered})
     ), notification AS (
         INSERT INTO {notification} (recipient_id, event, context, language, subject, body, body_html, link,
-                                    group_key, send_after, created_at, read_at, cancelled_at)
-        SELECT %(resident)b, {event_name}, %(context)b::jsonb, %(language)b, %(subject)b, %(body)b, %(body_html)b,
-               %(link)b, '', %(now)b, %(now)b, NULL, NULL
-          FROM appointment
+                                    group_key, send_after, created_at)
+        SELECT %(resident)b, {event_name}, target.context, %(language)b, '', '', '', %(link)b, '', %(now)b, %(now)b
+          FROM appointment, target
         RETURNING id
     ), delivery AS (
-        INSERT INTO {delivery} (notification_id, channel, state, attempts, next_attempt_at, queued_at, claimed_at,
-                                claim_token, sent_at, last_error)
-        SELECT n.id, c.channel, {delivery_pending}, 0, %(now)b, %(now)b, NULL, NULL, NULL, ''
+        INSERT INTO {delivery} (notification_id, channel, state, attempts, next_attempt_at, queued_at, last_error)
+        SELECT n.id, c.channel, {delivery_pending}, 0, %(now)b, %(now)b, ''
           FROM notification n, unnest(%(channels)b::text[]) AS c(channel)
         RETURNING id
     )
-    SELECT appointment.id, appointment.seat, ARRAY(SELECT id FROM delivery ORDER BY id)
-      FROM appointment
+    SELECT target.open, target.takes_vouchers, free.seat, appointment.id, target.starts_at, target.capacity,
+           target.reminders_done, ARRAY(SELECT id FROM delivery ORDER BY id)
+      FROM target CROSS JOIN free LEFT JOIN appointment ON true
 """
 
 
-class _LockedSlot(NamedTuple):
-    department_id: int
+class _Booked(NamedTuple):
+    """The booking statement's one row (none: there is no such slot)."""
+
+    open: bool
+    takes_vouchers: bool
+    seat: int | None  # the seat chosen; None: no place left
+    appointment_id: int | None  # None with a seat: taken meanwhile, send again
     starts_at: datetime
     capacity: int
-    is_blocked: bool
-    hospital_active: bool
-    hospital_voucher_point: bool
-    department_accepts_vouchers: bool
-    hospital_en: str
-    hospital_zh_hant: str
-    hospital_zh_hans: str
-    department_en: str
-    department_zh_hant: str
-    department_zh_hans: str
-    specialty_en: str
-    specialty_zh_hant: str
-    specialty_zh_hans: str
-    resident_waiting: bool
+    reminders_done: int
+    queued: list[int]  # the confirmation's deliveries
 
-    def names(self, prefix: str) -> dict:
-        # as `_names`: each language, falling back to English
-        english = getattr(self, f"{prefix}_en") or ""
-        return {code: getattr(self, f"{prefix}_{code.replace('-', '_')}") or english for code, _name in settings.LANGUAGES}
 
-    def department_names(self) -> dict:
-        # as `_context`: the department's own name if it has one (in the active
-        # language, which falls back to English), else its specialty's
-        language = (translation.get_language() or settings.LANGUAGE_CODE).replace("-", "_")
-        has_name = getattr(self, f"department_{language}", "") or self.department_en
-        return self.names("department" if has_name else "specialty")
+def _names_sql(alias: str) -> str:
+    """`_names` in SQL: each language's name, falling back to English."""
+    def name(code: str) -> str:
+        column = f"{alias}.name_{code.replace('-', '_')}"
+        return f"coalesce({column}, '')" if code == "en" else f"coalesce(nullif({column}, ''), {alias}.name_en, '')"
+
+    return "jsonb_build_object({})".format(", ".join(f"{_literal(code)}, {name(code)}" for code, _n in settings.LANGUAGES))
+
+
+def _department_named_sql(language: str) -> str:
+    """Whether the department has a name in `language` or its fallbacks, as
+    `department.name` reads it with `language` active: `_context` then names
+    the department, else its specialty. (A name column is NULL or '' when unset.)"""
+    fallbacks = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
+    chain = dict.fromkeys([language, *fallbacks.get(language, fallbacks["default"])])
+    return "({})".format(" OR ".join(f"d.name_{code.replace('-', '_')} > ''" for code in chain))
 
 
 @functools.cache
@@ -508,37 +536,29 @@ def _prepared_cursor_class():
 def _prepared_cursor():
     """A Django cursor (query logging, execute wrappers, Django's exceptions)
     whose statements are bound and prepared by the server, once per connection:
-    planning the two booking statements cost more server time than running
-    them, and quoting the parameters into the SQL text (Django's default
-    client-side binding) cost more Python time than the rest of the booking.
-    The statements use `%(name)b` placeholders: parameters in binary, which
-    psycopg dumps with less work than text (arrays especially).
+    planning the booking statement cost more server time than running it, and
+    quoting the parameters into the SQL text (Django's default client-side
+    binding) cost more Python time than the rest of the booking. The statement
+    uses `%(name)b` placeholders: parameters in binary, which psycopg dumps with
+    less work than text (arrays especially). The psycopg cursor is made once per
+    connection and kept on it (making one cost as much as binding a statement).
     (Behind PgBouncer this needs its prepared-statement support, 1.21+.)"""
     connection.ensure_connection()
     raw = connection.connection
     if raw.prepare_threshold is None:
         # With DATABASE_PREPARED_STATEMENTS=0 Django switches psycopg's preparing
-        # off (for poolers), and psycopg then ignores prepare=True too; these two
-        # statements are still worth preparing (the threshold only matters to
+        # off (for poolers), and psycopg then ignores prepare=True too; this
+        # statement is still worth preparing (the threshold only matters to
         # server-binding cursors, which the ORM then does not use).
         raw.prepare_threshold = 5
-    return connection.make_debug_cursor(_cursors(raw)[0]) if connection.queries_logged else connection.make_cursor(
-        _cursors(raw)[0])
-
-
-def _cursors(raw):
-    """The booking's two psycopg cursors on this connection, made once per
-    connection (making them cost as much as binding a statement): the prepared
-    one for the statements, and one for BEGIN, COMMIT and ROLLBACK (a pipelined
-    transaction must not put those results on the statements' cursor)."""
-    cursors = getattr(raw, "_portal_booking_cursors", None)
-    if cursors is None:
+    cursor = getattr(raw, "_portal_booking_cursor", None)
+    if cursor is None:
         with connection.wrap_database_errors:
-            cursors = raw._portal_booking_cursors = (_prepared_cursor_class()(raw), raw.cursor())
-    return cursors
+            cursor = raw._portal_booking_cursor = _prepared_cursor_class()(raw)
+    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
 
 
-# The statements' constants, written into them as literals: fewer parameters to
+# The statement's constants, written into it as literals: fewer parameters to
 # send, and the planner can match the partial indexes on status to them.
 _CONSTANTS = {
     "status_booked": Appointment.Status.BOOKED, "status_cancelled": Appointment.Status.CANCELLED,
@@ -549,130 +569,76 @@ _CONSTANTS = {
 
 
 def _literal(value: str) -> str:
-    if not value.replace("_", "").isalnum() or not value.isascii():
+    if not value.replace("_", "").replace("-", "").isalnum() or not value.isascii():
         raise ValueError(f"not a plain constant: {value!r}")
     return f"'{value}'"
 
 
 @functools.cache
-def _sql(template: str) -> str:
+def _sql(template: str, language: str) -> str:
+    """The statement's text, with its names and constants, on one line: psycopg
+    caches the parsing of a statement's placeholders only for texts of up to
+    4,096 bytes (`MAX_CACHED_STATEMENT_LENGTH`); parsed afresh, this one cost
+    more Python time than the rest of the booking. A test keeps it below.
+    `language` is the active language (one statement for each), which decides
+    how the department is named in the confirmation (`_department_named_sql`)."""
     from portal.hospitals.models import Department, Hospital, Specialty
 
-    return template.format(
+    return " ".join(template.format(
         **_TABLES, department=Department._meta.db_table, hospital=Hospital._meta.db_table,
         specialty=Specialty._meta.db_table, **{name: _literal(str(value)) for name, value in _CONSTANTS.items()},
-    )
-
-
-@contextlib.contextmanager
-def _pipelined_transaction():
-    """A transaction of its own whose BEGIN and COMMIT travel with the
-    statements (psycopg's pipeline mode): BEGIN goes with the first statement,
-    COMMIT with the last, so a booking is two round trips instead of four. For
-    callers that are not inside a transaction (`connection.in_atomic_block` is
-    false, Django is in autocommit mode): psycopg is then in autocommit mode
-    too, and BEGIN, COMMIT and ROLLBACK are sent as plain statements.
-
-    The block's statements must not need results before the block ends except
-    through a cursor fetch (which flushes the pipeline). If the block raises,
-    ROLLBACK is sent instead of COMMIT. A failing statement (a constraint)
-    aborts the pipeline: the statements after it, COMMIT included, are skipped
-    by the server, the error is raised when the block ends (as Django's
-    exception, e.g. IntegrityError), and the transaction is rolled back. Work
-    that must follow the commit (`transaction.on_commit`) is registered by the
-    caller after the block, when Django, in autocommit mode, runs it at once."""
-    raw = connection.connection
-    commands = _cursors(raw)[1]
-    try:
-        with connection.wrap_database_errors, raw.pipeline():
-            commands.execute(b"BEGIN", prepare=False)
-            try:
-                yield
-            except BaseException:
-                commands.execute(b"ROLLBACK", prepare=False)
-                raise
-            commands.execute(b"COMMIT", prepare=False)
-    except BaseException:
-        # A failed statement left the transaction aborted (its COMMIT or
-        # ROLLBACK was skipped): end it.
-        if not raw.closed and raw.info.transaction_status != raw.info.transaction_status.IDLE:
-            with connection.wrap_database_errors:
-                raw.execute(b"ROLLBACK", prepare=False)
-        raise
+        hospital_names=_names_sql("h"), department_names=_names_sql("d"), specialty_names=_names_sql("sp"),
+        department_named=_department_named_sql(language),
+    ).split())
 
 
 def _book_postgresql(*, actor, resident, slot_id, reason, id_document, pay_with_vouchers, on_behalf, now, lock,
-                     after_count, top_level=False) -> Appointment:
-    """The booking in two statements (see the comment above `_TABLES`). `lock`
-    and `after_count` are the ORM path's test hooks; this path always locks.
-    With `top_level` the booking is its own transaction, pipelined
-    (`_pipelined_transaction`); otherwise the caller's transaction.atomic()."""
-    # What does not depend on the slot is worked out before its row is locked.
+                     after_count) -> Appointment:
+    """The booking in one statement (see the comment above `_TABLES`). `lock`
+    and `after_count` are the ORM path's test hooks; this path always locks."""
     reference = _new_reference()
-    link = _detail_link(resident, reference)
-    language = language_of(resident)
-    channels = channels_for(resident)
-    # (the cursor is the connection's, not closed: see `_cursors`)
-    cursor = _prepared_cursor()
-    with _pipelined_transaction() if top_level else contextlib.nullcontext():
-        slot, reminders_done = _book_statements(
-            cursor, actor=actor, resident=resident, slot_id=slot_id, reason=reason, id_document=id_document,
-            pay_with_vouchers=pay_with_vouchers, on_behalf=on_behalf, now=now, reference=reference, link=link,
-            language=language, channels=channels)
-    row = cursor.fetchone()
-    if row is None:
-        raise SlotTaken
-    appointment_id, seat, queued = row
-    if queued:
-        transaction.on_commit(lambda: sending.queue(queued))
-    appointment = Appointment(
-        id=appointment_id, reference=reference, resident=resident, slot_id=slot_id, starts_at=slot.starts_at,
-        seat=seat, seat_limit=slot.capacity, reason=reason, id_document=id_document,
-        pay_with_vouchers=pay_with_vouchers, status=Appointment.Status.BOOKED, booked_by=actor,
-        created_at=now, updated_at=now, reminders_done=reminders_done,
-    )
-    appointment._state.adding = False
-    appointment._state.db = connection.alias
-    return appointment
-
-
-def _book_statements(cursor, *, actor, resident, slot_id, reason, id_document, pay_with_vouchers, on_behalf, now,
-                     reference, link, language, channels) -> tuple[_LockedSlot, int]:
-    """Lock the slot, check it, send the booking statement (its result is
-    left on the cursor: with a pipelined transaction it arrives with COMMIT)."""
-    cursor.execute(_sql(_LOCK_SQL), {"slot": slot_id, "resident": resident.pk})
-    row = cursor.fetchone()
-    if row is None:
-        raise SlotUnavailable
-    slot = _LockedSlot(*row)
-    if not _slot_open(is_blocked=slot.is_blocked, starts_at=slot.starts_at, hospital_active=slot.hospital_active,
-                      now=now):
-        raise SlotUnavailable
-    if pay_with_vouchers and not (slot.hospital_voucher_point and slot.department_accepts_vouchers):
-        raise VouchersNotAccepted
-
-    context = {
-        "reference": reference,
-        "when": f"{timezone.localtime(slot.starts_at):%Y-%m-%d %H:%M}",
-        "hospital": slot.names("hospital"),
-        "department": slot.department_names(),
+    parameters = {
+        "slot": slot_id, "resident": resident.pk, "actor": actor.pk, "now": now, "reference": reference,
+        "reason": reason, "id_document": id_document, "pay_with_vouchers": pay_with_vouchers, "on_behalf": on_behalf,
+        "time_zone": timezone.get_current_timezone_name(), "reminders": list(REMINDERS),
+        "language": language_of(resident), "link": _detail_link(resident, reference),
+        "channels": channels_for(resident),
     }
-    # The confirmation is rendered now, as notify() does, so the inbox shows
-    # it at once. The reminders are created by the reminder sweep when due.
-    confirmation = render_event_reusing(_CONSTANTS["event_name"], {**context, "recipient": resident, "link": link}, language)
-    reminders_done = _reminders_passed(slot.starts_at, now=now)
-    cursor.execute(_sql(_BOOK_SQL), {
-        "slot": slot_id, "resident": resident.pk, "actor": actor.pk, "now": now, "capacity": slot.capacity,
-        "starts_at": slot.starts_at, "reference": reference, "reason": reason, "id_document": id_document,
-        "pay_with_vouchers": pay_with_vouchers, "on_behalf": on_behalf,
-        "department": slot.department_id, "day": timezone.localtime(slot.starts_at).date(),
-        "resident_waiting": slot.resident_waiting,
-        "language": language, "link": link, "channels": channels,
-        "reminders_done": reminders_done,
-        "context": json.dumps(context), "subject": confirmation.subject,
-        "body": confirmation.text, "body_html": confirmation.html,
-    })
-    return slot, reminders_done
+    active = translation.get_language()
+    statement = _sql(_BOOK_SQL, active if active in _LANGUAGE_CODES else settings.LANGUAGE_CODE)
+    cursor = _prepared_cursor()  # the connection's, not closed: see `_prepared_cursor`
+    for _attempt in range(_BOOK_ATTEMPTS):
+        cursor.execute(statement, parameters)
+        row = cursor.fetchone()
+        if row is None:
+            raise SlotUnavailable
+        booked = _Booked(*row)
+        if not booked.open:
+            raise SlotUnavailable
+        if pay_with_vouchers and not booked.takes_vouchers:
+            raise VouchersNotAccepted
+        if booked.seat is None:
+            raise SlotTaken
+        if booked.appointment_id is not None:
+            break
+        # The seat went to a booking this statement could not see: send it again.
+    else:
+        raise SlotTaken
+    if booked.queued:
+        queued = booked.queued
+        transaction.on_commit(lambda: sending.queue(queued))
+    fields = {
+        "id": booked.appointment_id, "reference": reference, "resident_id": resident.pk, "slot_id": slot_id,
+        "starts_at": booked.starts_at, "seat": booked.seat, "seat_limit": booked.capacity, "reason": reason,
+        "id_document": id_document, "pay_with_vouchers": pay_with_vouchers, "status": Appointment.Status.BOOKED,
+        "booked_by_id": actor.pk, "created_at": now, "updated_at": now, "cancelled_at": None,
+        "reminders_done": booked.reminders_done,
+    }
+    # as a query would load it (a new field must be added here: KeyError)
+    appointment = Appointment.from_db(connection.alias, None, [fields[f.attname] for f in _APPOINTMENT_FIELDS])
+    Appointment.resident.field.set_cached_value(appointment, resident)
+    Appointment.booked_by.field.set_cached_value(appointment, actor)
+    return appointment
 
 
 def _alternatives(slot_id: int, resident) -> list[Slot]:

@@ -1,4 +1,4 @@
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -7,12 +7,13 @@ from .models import Notification
 
 def inbox_for(user) -> QuerySet[Notification]:
     """Messages already due for the user (scheduled reminders appear when due),
-    newest first. Only the columns an inbox shows are loaded. A reminder that
-    came due shows once the outbox sweeper has rendered it (an empty subject
-    means not rendered yet, see services.notify), like its e-mail."""
+    newest first. Only the columns an inbox shows are loaded. Some may not be
+    rendered yet (an empty subject: a booking's confirmation the worker has not
+    sent yet, a reminder the sweeper has not reached): the views render them
+    with services.render_unrendered before showing them."""
     return Notification.objects.filter(
         recipient=user, send_after__lte=timezone.now(), cancelled_at__isnull=True
-    ).exclude(subject="", send_after__gt=F("created_at")).defer("body_html", "context")
+    ).defer("body_html", "context")
 
 
 def unread_count(user) -> int:

@@ -162,7 +162,7 @@ def _claim_postgresql(delivery_id: int, token: uuid.UUID, now) -> Claim | None:
 NOT_RENDERED = RenderedMessage(subject="", text="", html="")
 
 
-def _render_stored(notification: Notification) -> RenderedMessage:
+def render_stored(notification: Notification) -> RenderedMessage:
     """Render a stored notification in the language chosen when it was created,
     and save it (only if nobody else has meanwhile)."""
     context = {**(notification.context or {}), "recipient": notification.recipient, "link": notification.link}
@@ -185,7 +185,7 @@ def render_due_notifications(batch_size: int = 500) -> int:
     )
     count = 0
     for notification in due:
-        _render_stored(notification)
+        render_stored(notification)
         count += 1
     return count
 
@@ -196,7 +196,7 @@ def _rendered_claim(claim: Claim) -> Claim:
     if notification.subject:  # rendered by someone else meanwhile
         rendered = RenderedMessage(subject=notification.subject, text=notification.body, html=notification.body_html)
     else:
-        rendered = _render_stored(notification)
+        rendered = render_stored(notification)
     return dataclasses.replace(claim, subject=rendered.subject, body=rendered.text, body_html=rendered.html)
 
 

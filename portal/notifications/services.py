@@ -47,6 +47,7 @@ def notify(
     link: str = "",
     group_key: str = "",
     send_after: datetime | None = None,
+    render_now: bool = True,
 ) -> Notification:
     """Record a message for `recipient` and queue its deliveries after commit.
 
@@ -61,14 +62,17 @@ def notify(
     event's templates receive it plus `recipient` and `link`.
     `send_after` schedules a reminder (the sweeper renders and sends it when due;
     it shows in the inbox from then on); `group_key` lets it be cancelled later
-    with `cancel_pending(group_key=...)`.
+    with `cancel_pending(group_key=...)`. With `render_now=False` an immediate
+    message is stored unrendered too, for a caller that must not wait for the
+    rendering (a booking): the worker that sends it renders it, and so does the
+    inbox if it shows the message first (`render_unrendered`).
     """
     context = dict(context or {})
     language = language_of(recipient)
     now = timezone.now()
     due = send_after or now
     immediate = due <= now
-    if immediate:
+    if immediate and render_now:
         rendered = render_event(event, {**context, "recipient": recipient, "link": link}, language)
     else:
         rendered = sending.NOT_RENDERED
@@ -101,6 +105,19 @@ def notify(
             ids = [delivery.id for delivery in deliveries]
             transaction.on_commit(lambda: sending.queue(ids))
     return notification
+
+
+def render_unrendered(notifications) -> None:
+    """Render the messages among `notifications` that are still unrendered (an
+    empty subject: see `notify`), store them, and fill them in, so a page can
+    show them. One query for all of them; none if every one is rendered."""
+    waiting = [notification for notification in notifications if not notification.subject]
+    if not waiting:
+        return
+    stored = Notification.objects.select_related("recipient__profile").in_bulk([n.pk for n in waiting])
+    for notification in waiting:
+        rendered = sending.render_stored(stored[notification.pk])
+        notification.subject, notification.body, notification.body_html = rendered.subject, rendered.text, rendered.html
 
 
 def cancel_pending(*, group_key: str, unsent: bool = False) -> int:

@@ -1,19 +1,24 @@
-"""The PostgreSQL booking path (two hand-written statements, see
+"""The PostgreSQL booking path (one hand-written statement, see
 services._book_postgresql) against the ORM path, which other databases use:
-the same rows, the confirmation's deliveries queued after commit, and the round
-trips the statements were written to save. The rules themselves are tested on
-both paths in test_services.py."""
+the same rows and the same confirmation once rendered, the deliveries queued
+after commit, the one round trip the statement was written for, and the retry
+when the statement's seat went to a booking it could not see. The rules
+themselves are tested on both paths in test_services.py."""
 
+import threading
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.db import connection, connections, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from portal.appointments import services
 from portal.appointments.models import Appointment, AppointmentEvent, Slot, WaitlistEntry
 from portal.hospitals.models import Department, Specialty
 from portal.notifications import sending
 from portal.notifications.models import Delivery, Notification
+from portal.notifications.services import render_unrendered
 from tests import factories
 
 from .factories import SlotFactory, make_resident
@@ -33,6 +38,9 @@ def _written(appointment) -> dict:
     """What a booking wrote, with ids and the random reference taken out."""
     resident, reference, group = appointment.resident, appointment.reference, f"appointment:{appointment.pk}"
     appointment.refresh_from_db()
+    # both store the confirmation unrendered; rendered from what each stored
+    unrendered = list(Notification.objects.filter(recipient=resident, subject=""))
+    render_unrendered(unrendered)
 
     def text(value: str) -> str:
         return value.replace(reference, "REFERENCE")
@@ -48,6 +56,7 @@ def _written(appointment) -> dict:
             for event in AppointmentEvent.objects.filter(appointment=appointment)
         ],
         "waitlist": list(WaitlistEntry.objects.filter(resident=resident).values_list("status", flat=True)),
+        "unrendered": [n.event for n in unrendered],
         "notifications": [
             (n.event, {**n.context, "reference": text(n.context["reference"])}, n.language, text(n.subject),
              text(n.body), text(n.body_html), text(n.link), n.group_key.replace(group, "GROUP"), n.send_after,
@@ -98,10 +107,11 @@ def test_postgresql_path_writes_what_the_orm_path_writes(department, monkeypatch
 
     assert written["postgresql"] == written["orm"]
     notifications = written["postgresql"]["notifications"]
-    # the confirmation, rendered; the reminders are created by the sweep when due
+    # the confirmation, stored unrendered; the reminders are created by the sweep when due
+    assert written["postgresql"]["unrendered"] == ["appointment_booked"]
     assert [n[0] for n in notifications] == ["appointment_booked"]
     assert [len(n[-1]) for n in notifications] == [3]  # e-mail, SMS and WhatsApp
-    assert notifications[0][3]
+    assert "REFERENCE" in notifications[0][3] and "REFERENCE" in notifications[0][4]  # subject and text, rendered
     assert written["postgresql"]["appointment"][-1] == 0  # both reminders still to come
     assert written["postgresql"]["waitlist"] == (["accepted"] if on_waiting_list else [])
 
@@ -114,6 +124,42 @@ def test_department_name_in_messages(department, book, booker):
     assert context["department"] == {"en": "Eye clinic", "zh-hant": "眼科診所", "zh-hans": "Eye clinic"}
     assert context["reference"] == appointment.reference
     assert context["hospital"]["en"] == department.hospital.name_en
+
+
+@pytest.mark.parametrize("active_language", ["en", "zh-hant", "zh-hans"])
+@pytest.mark.parametrize("names", [("", "", ""), ("Eye clinic", "", ""), ("", "", "眼科诊所"), ("", "眼科診所", "")])
+def test_the_statements_context_is_the_orm_paths(department, book, booker, active_language, names):
+    """The confirmation's context, built in SQL, is what `_context` builds from
+    the models in the same active language (which decides, through the
+    translation fallbacks, whether the department is named or its specialty)."""
+    department.name_en, department.name_zh_hant, department.name_zh_hans = names
+    department.save()
+    with translation.override(active_language):
+        appointment = book(SlotFactory(department=department))
+        expected = services._context(Appointment.objects.select_related("slot__department__hospital",
+                                                                          "slot__department__specialty")
+                                     .get(pk=appointment.pk))
+    assert Notification.objects.get(recipient=booker, event="appointment_booked").context == expected
+
+
+def test_the_confirmation_is_rendered_by_the_inbox_if_it_gets_there_first(book, booker, slot, client_for):
+    appointment = book(slot)
+    stored = Notification.objects.get(recipient=booker, event="appointment_booked")
+    assert stored.subject == ""  # not rendered while the booking waits
+    page = client_for(booker).get(reverse("notifications:inbox")).content.decode()
+    stored.refresh_from_db()
+    assert appointment.reference in stored.subject and appointment.reference in stored.body
+    assert stored.subject in page
+    detail = client_for(booker).get(reverse("notifications:detail", args=[stored.pk])).content.decode()
+    assert appointment.reference in detail
+
+
+def test_the_confirmation_is_rendered_by_the_worker_that_sends_it(book, booker, slot, mailoutbox):
+    appointment = book(slot)
+    delivery = Delivery.objects.get(notification__recipient=booker, channel="email")
+    assert sending.deliver(delivery.pk) == "sent"
+    assert appointment.reference in mailoutbox[-1].subject
+    assert Notification.objects.get(recipient=booker, event="appointment_booked").subject == mailoutbox[-1].subject
 
 
 def test_confirmation_deliveries_are_queued_after_commit(book, booker, slot, monkeypatch,
@@ -129,10 +175,10 @@ def test_confirmation_deliveries_are_queued_after_commit(book, booker, slot, mon
     assert appointment.reminders_done == 0
 
 
-def test_booking_is_two_statements(book, slot, django_assert_num_queries):
-    # Inside the test's transaction the booking's own transaction is a savepoint:
-    # SAVEPOINT, lock, book, RELEASE (at the top level: BEGIN, lock, book, COMMIT).
-    with django_assert_num_queries(4):
+def test_booking_is_one_statement(book, slot, django_assert_num_queries):
+    # Inside the test's transaction the booking is a savepoint around it:
+    # SAVEPOINT, book, RELEASE (at the top level the statement alone).
+    with django_assert_num_queries(3):
         book(slot)
 
 
@@ -146,7 +192,7 @@ def test_the_returned_appointment_is_the_stored_one(book, booker, slot):
     appointment.save(update_fields=["reason"])  # an ordinary saved instance
 
 
-# --- outside any transaction: BEGIN and COMMIT pipelined with the statements ---
+# --- outside any transaction: the statement is its own transaction -----------
 
 def _book_top_level(resident, slot, **kwargs):
     from django.db import connection
@@ -161,7 +207,6 @@ def _connection_is_clean():
 
     assert connection.get_autocommit() and not connection.in_atomic_block and not connection.needs_rollback
     assert connection.connection.info.transaction_status == connection.connection.info.transaction_status.IDLE
-    assert not connection.connection._pipeline
     assert Slot.objects.count() >= 1  # the connection still answers
 
 
@@ -195,8 +240,8 @@ def test_top_level_booking_errors_roll_back_and_surface_as_before(department, mo
     with pytest.raises(services.SlotTaken):
         _book_top_level(other, slot)
     _connection_is_clean()
-    # the same resident at the same time in another slot: the constraint, in the
-    # booking statement, aborts the pipeline; nothing of it is kept
+    # the same resident at the same time in another slot: the constraint fails
+    # the statement; nothing of it is kept
     twin = SlotFactory(department=factories.DepartmentFactory(hospital=department.hospital,
                                                               specialty=factories.SpecialtyFactory(code="twin")),
                        capacity=2,
@@ -206,7 +251,7 @@ def test_top_level_booking_errors_roll_back_and_surface_as_before(department, mo
     _connection_is_clean()
     assert not Appointment.objects.filter(slot=twin).exists()
     assert Notification.objects.filter(recipient=resident).count() == 1
-    # a check in Python between the statements (the slot closed): ROLLBACK instead of COMMIT
+    # a rule the statement checks (the slot closed): nothing written
     Slot.objects.filter(pk=twin.pk).update(is_blocked=True)
     with pytest.raises(services.SlotUnavailable):
         _book_top_level(other, twin)
@@ -243,3 +288,82 @@ def test_a_connection_out_of_autocommit_keeps_its_transaction(department, monkey
     assert not Appointment.objects.filter(slot=slot).exists()
     _connection_is_clean()
     assert connection.get_autocommit()
+
+
+# --- a seat taken while the statement waited for the lock ----------------------
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("capacity", "attempts", "seat"), [(2, None, 2), (1, None, None), (2, 1, None)])
+def test_a_seat_taken_while_waiting_for_the_lock_is_chosen_again(department, monkeypatch, capacity, attempts, seat):
+    """The statement's rows are those committed when it started: one that waited
+    for the slot's lock does not see the booking that held it, and chooses its
+    seat. The seat constraint stops that insert and the statement is sent again
+    (seat 2, or "taken" when the slot is now full). With a single attempt the
+    stale choice surfaces as "taken": the retry is what books the free seat."""
+    monkeypatch.setattr(sending, "queue", lambda ids: len(ids))
+    if attempts is not None:
+        monkeypatch.setattr(services, "_BOOK_ATTEMPTS", attempts)
+    slot = SlotFactory(department=department, capacity=capacity)
+    first, second = make_resident(), make_resident()
+    locked, release, outcome = threading.Event(), threading.Event(), {}
+
+    def hold_the_lock_and_book_seat_one():
+        try:
+            with connections["default"].cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                outcome["holder"] = cursor.fetchone()[0]
+            with transaction.atomic():
+                Slot.objects.select_for_update().get(pk=slot.pk)
+                Appointment.objects.create(reference="HOLDER01", resident=first, slot=slot, starts_at=slot.starts_at,
+                                           seat=1, seat_limit=capacity, reason="r", id_document="travel_permit",
+                                           booked_by=first)
+                locked.set()
+                assert release.wait(30)
+        finally:
+            connections.close_all()
+
+    def book_while_locked():
+        try:
+            outcome["booked"] = services.appointment_book(actor=second, resident=second, slot_id=slot.pk, reason="r",
+                                                          id_document="travel_permit")
+        except services.SlotTaken as error:
+            outcome["taken"] = error
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_lock_and_book_seat_one)
+    holder.start()
+    assert locked.wait(30)
+    booker = threading.Thread(target=book_while_locked)
+    booker.start()
+    # wait until the booking statement is queued behind the holder's lock
+    deadline = threading.Event()
+    for _ in range(3000):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                           " AND %s = ANY(pg_blocking_pids(pid))", [outcome["holder"]])
+            if cursor.fetchone()[0]:
+                break
+        deadline.wait(0.01)
+    else:
+        pytest.fail("the booking never waited for the lock")
+    release.set()
+    holder.join(30)
+    booker.join(30)
+
+    if seat is None:
+        assert "taken" in outcome and "booked" not in outcome
+        assert list(Appointment.objects.filter(slot=slot).values_list("seat", flat=True)) == [1]
+        assert not Notification.objects.filter(recipient=second).exists()
+    else:
+        assert outcome["booked"].seat == seat
+        assert sorted(Appointment.objects.filter(slot=slot).values_list("seat", flat=True)) == [1, 2]
+        assert Notification.objects.filter(recipient=second, event="appointment_booked").count() == 1
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant", "zh-hans"])
+def test_the_statement_is_short_enough_for_psycopgs_parse_cache(language):
+    # Longer, psycopg parses its placeholders again for every booking (see services._sql).
+    from psycopg import _queries
+
+    assert len(services._sql(services._BOOK_SQL, language).encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
