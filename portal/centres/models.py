@@ -262,6 +262,7 @@ class AccessWhat(models.TextChoices):
     PROFILE_API = "profile_api", _("Profile (through the API)")
     APPOINTMENTS = "appointments", _("Appointments")
     TRANSFERS = "transfers", _("Ambulance transfers")
+    TRANSFER_DOCUMENT = "transfer_document", _("Ambulance transfer document")
     VOUCHERS = "vouchers", _("Voucher activity")
 
 

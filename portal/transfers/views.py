@@ -93,10 +93,11 @@ def new(request):
     return _new(request, request.user)
 
 
-def _centre_staff_read(request, resident):
-    """Centre staff reading a consenting resident's transfers: write the access log
-    (reads only) with the reason given when the case was opened, or, when there is
-    no fresh reason, send them to give one first (returns that redirect)."""
+def _centre_staff_read(request, resident, what: str = "transfers"):
+    """Centre staff reading a consenting resident's transfers (or, with `what`, one
+    of their documents): write the access log (reads only) with the reason given
+    when the case was opened, or, when there is no fresh reason, send them to give
+    one first (returns that redirect)."""
     from urllib.parse import urlencode
 
     from portal.centres.selectors import case_reason
@@ -106,7 +107,7 @@ def _centre_staff_read(request, resident):
     if not why:
         return redirect(reverse("centres:case_open", args=[resident.pk]) + "?" + urlencode({"next": request.get_full_path()}))
     if request.method in ("GET", "HEAD"):
-        access_log_record(staff=request.user, resident=resident, what="transfers", why=why)
+        access_log_record(staff=request.user, resident=resident, what=what, why=why)
     return None
 
 
@@ -195,6 +196,11 @@ def attachment_download(request, pk: int, attachment_id: int):
     if not selectors.can_see_details(request.user, transfer):
         raise Http404  # followers see the timeline, not the documents
     attachment = get_object_or_404(transfer.attachments.all(), pk=attachment_id)
+    resident = selectors.assisted_party(request.user, transfer)
+    if resident is not None:  # centre staff: the download goes into the resident's access log
+        asked = _centre_staff_read(request, resident, what="transfer_document")
+        if asked is not None:
+            return asked
     path = services.attachment_path(attachment)
     if not path.is_file():
         raise Http404

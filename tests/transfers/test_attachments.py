@@ -67,7 +67,10 @@ def download_url(attachment):
 
 @pytest.mark.parametrize("who", ["resident", "sending_admin", "receiving_admin", "consenting_staff"])
 def test_parties_can_download(request, client_for, stored, who):
-    response = client_for(request.getfixturevalue(who)).get(download_url(stored))
+    client = client_for(request.getfixturevalue(who))
+    if who == "consenting_staff":  # staff say why first (see the access-log test below)
+        client.post(reverse("centres:case_open", args=[stored.transfer.requester_id]), {"reason": "transfer"})
+    response = client.get(download_url(stored))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -96,3 +99,24 @@ def test_follower_cannot_upload(client_for, stored, follower):
     response = client_for(follower).post(upload_url(stored.transfer), {"file": SimpleUploadedFile("x.pdf", PDF)})
     assert response.status_code == 403
     assert Attachment.objects.count() == 1
+
+
+def test_centre_staff_downloads_go_into_the_residents_access_log(client_for, stored, consenting_staff, resident):
+    from portal.centres.models import AccessLogEntry
+
+    client = client_for(consenting_staff)
+    # no reason given yet: asked for one first, nothing streamed, nothing logged
+    response = client.get(download_url(stored))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("centres:case_open", args=[resident.pk]))
+    assert not AccessLogEntry.objects.filter(what="transfer_document").exists()
+    client.post(reverse("centres:case_open", args=[resident.pk]), {"reason": "transfer"})
+    response = client.get(download_url(stored))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
+    entry = AccessLogEntry.objects.get(what="transfer_document")
+    assert (entry.staff, entry.resident, entry.why) == (consenting_staff, resident, "transfer")
+    assert str(entry.what_label) == "Ambulance transfer document"
+    # the resident's own downloads are not staff reads
+    own = client_for(resident).get(download_url(stored))
+    assert b"".join(own.streaming_content) == PNG
+    assert AccessLogEntry.objects.filter(what="transfer_document").count() == 1
