@@ -120,6 +120,28 @@ def render_unrendered(notifications) -> None:
         notification.subject, notification.body, notification.body_html = rendered.subject, rendered.text, rendered.html
 
 
+def context_value_mask(*, group_key: str, event: str, key: str, mask: str) -> int:
+    """Replace the value of `key` in the context of a group's `event` messages with
+    `mask`, and render again those already rendered: for a value that must not
+    outlive its use, such as a one-time code. What was already sent is not
+    recalled. Returns how many messages changed."""
+    changed = 0
+    messages = Notification.objects.select_for_update(of=("self",)).select_related("recipient__profile")
+    for notification in messages.filter(group_key=group_key, event=event):
+        context = dict(notification.context or {})
+        if context.get(key) in (None, mask):
+            continue
+        context[key] = mask
+        fields = {"context": context}
+        if notification.subject:  # rendered: render again (unrendered ones render from the masked context)
+            rendered = render_event(event, {**context, "recipient": notification.recipient, "link": notification.link},
+                                    notification.language)
+            fields.update(subject=rendered.subject or event, body=rendered.text, body_html=rendered.html)
+        Notification.objects.filter(pk=notification.pk).update(**fields)
+        changed += 1
+    return changed
+
+
 def cancel_pending(*, group_key: str, unsent: bool = False) -> int:
     """Cancel every scheduled message of a group that has not been sent (e.g. the
     reminders of a cancelled or changed appointment): reminders not yet due, and

@@ -18,7 +18,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from portal.hospitals.selectors import user_manages_hospital
-from portal.notifications.services import notify
+from portal.notifications.services import context_value_mask, notify
 
 from . import rules
 from .models import Claim, ExchangeRate, LedgerEntry, VoucherAccount
@@ -161,6 +161,19 @@ def rate_for(service_date: date) -> ExchangeRate:
 # --- Claims --------------------------------------------------------------------------
 
 
+# What the pending-claim message shows in place of its one-time code once the
+# claim is no longer pending (confirmed, declined, voided or expired).
+CODE_MASK = "••••••"
+
+
+def _forget_code(claim: Claim) -> None:
+    """The code is useless once the claim has left "pending": the portal's copy of
+    the message that carried it (the inbox) keeps it masked from then on. Only
+    the code's hash stays, on the claim."""
+    context_value_mask(group_key=f"voucher-claim:{claim.pk}", event="vouchers_claim_pending", key="code",
+                       mask=CODE_MASK)
+
+
 def _hash_code(claim: Claim, code: str) -> str:
     return salted_hmac(CODE_SALT, f"{claim.public_id}:{code.strip()}", algorithm="sha256").hexdigest()
 
@@ -280,6 +293,7 @@ def claim_confirm(*, actor, claim_id: int, code: str | None = None, now: datetim
             claim.confirmed_by = actor
             claim.confirmed_via = Claim.ConfirmedVia.CODE if code is not None else Claim.ConfirmedVia.PORTAL
             claim.save(update_fields=["status", "confirmed_at", "confirmed_by", "confirmed_via"])
+            _forget_code(claim)
             owner = account.user
             notify(recipient=owner, event="vouchers_claim_debited", link=_link(owner),
                    group_key=f"voucher-claim:{claim.pk}",
@@ -304,6 +318,7 @@ def claim_reject(*, actor, claim_id: int, now: datetime | None = None) -> Claim:
         claim.closed_at = now or timezone.now()
         claim.closed_by = actor
         claim.save(update_fields=["status", "closed_at", "closed_by"])
+        _forget_code(claim)
     return claim
 
 
@@ -349,6 +364,7 @@ def claim_void(*, actor, claim_id: int, reason: str, now: datetime | None = None
         claim.closed_by = actor
         claim.void_reason = reason.strip()[:200]
         claim.save(update_fields=["status", "closed_at", "closed_by", "void_reason"])
+        _forget_code(claim)
     return claim
 
 
@@ -365,6 +381,7 @@ def claims_expire(*, now: datetime | None = None) -> int:
             if not won:
                 continue
             claim = Claim.objects.select_related("account__user", "hospital", "department__specialty").get(pk=claim_id)
+            _forget_code(claim)
             owner = claim.account.user
             notify(recipient=owner, event="vouchers_claim_expired", link=_link(owner),
                    group_key=f"voucher-claim:{claim.pk}",

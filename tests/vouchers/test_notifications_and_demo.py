@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 
 from portal.notifications.models import Notification
@@ -13,14 +14,16 @@ def test_every_voucher_message_is_sent_in_the_residents_language(hospital_admin,
     elder.save()
     claim, code = services.claim_record(actor=hospital_admin, resident=elder, department=department,
                                         service_date=timezone.localdate(), amount_rmb=Decimal("100.00"))
+    pending = Notification.objects.get(recipient=elder, event="vouchers_claim_pending")
+    assert "香港大學深圳醫院" in pending.body and code in pending.body and "一次性驗證碼" in pending.body
     services.claim_confirm(actor=elder, claim_id=claim.pk)
     services.claim_void(actor=hospital_admin, claim_id=claim.pk, reason="Charged twice")
     messages = {n.event: n for n in Notification.objects.filter(recipient=elder)}
     assert set(messages) == {"vouchers_allotment", "vouchers_claim_pending", "vouchers_claim_debited",
                              "vouchers_claim_voided"}
     assert messages["vouchers_allotment"].subject.startswith("你") and "長者醫療券" in messages["vouchers_allotment"].subject
-    pending = messages["vouchers_claim_pending"]
-    assert "香港大學深圳醫院" in pending.body and code in pending.body and "一次性驗證碼" in pending.body
+    pending = messages["vouchers_claim_pending"]  # the code masked once the claim was confirmed
+    assert code not in pending.body and services.CODE_MASK in pending.body and "一次性驗證碼" in pending.body
     assert "HK$1,892" in messages["vouchers_claim_debited"].body
     assert "已退回" in messages["vouchers_claim_voided"].body
 
@@ -65,3 +68,51 @@ def test_demo_data_loads_twice_with_the_same_result(db):
     assert (ExchangeRate.objects.count(), LedgerEntry.objects.count(), Claim.objects.count()) == counts
     assert counts[0] == 12 and Claim.objects.filter(status="pending_confirmation").count() == 1
     assert Claim.objects.filter(status="confirmed", hospital__slug="hku-szh").count() == 2
+
+
+def _record(hospital_admin, elder, department):
+    claim, code = services.claim_record(actor=hospital_admin, resident=elder, department=department,
+                                        service_date=timezone.localdate(), amount_rmb=Decimal("100.00"))
+    return claim, code
+
+
+def _code_kept(elder, code) -> list[str]:
+    """Where the portal's copy of the pending-claim message still holds the code."""
+    message = Notification.objects.get(recipient=elder, event="vouchers_claim_pending")
+    return [field for field, value in (("subject", message.subject), ("body", message.body),
+                                       ("body_html", message.body_html), ("context", str(message.context)))
+            if code in value]
+
+
+@pytest.mark.parametrize("outcome", ["confirmed", "confirmed_with_code", "declined", "voided", "expired"])
+def test_the_one_time_code_is_masked_once_the_claim_is_no_longer_pending(hospital_admin, elder, department, rates,
+                                                                         client_for, outcome):
+    claim, code = _record(hospital_admin, elder, department)
+    assert _code_kept(elder, code) == ["body", "body_html", "context"]  # the resident needs it while pending
+    if outcome == "confirmed":
+        services.claim_confirm(actor=elder, claim_id=claim.pk)
+    elif outcome == "confirmed_with_code":
+        services.claim_confirm(actor=hospital_admin, claim_id=claim.pk, code=code)
+    elif outcome == "declined":
+        services.claim_reject(actor=elder, claim_id=claim.pk)
+    elif outcome == "voided":
+        services.claim_void(actor=hospital_admin, claim_id=claim.pk, reason="Recorded twice")
+    else:
+        services.claims_expire(now=claim.expires_at)
+    assert _code_kept(elder, code) == []
+    message = Notification.objects.get(recipient=elder, event="vouchers_claim_pending")
+    assert services.CODE_MASK in message.body and message.context["code"] == services.CODE_MASK
+    from django.urls import reverse
+
+    page = client_for(elder).get(reverse("notifications:detail", args=[message.pk])).content.decode()
+    assert code not in page and services.CODE_MASK in page
+
+
+def test_a_wrong_code_leaves_the_code_in_place(hospital_admin, elder, department, rates):
+    from django.core.exceptions import ValidationError
+
+    claim, code = _record(hospital_admin, elder, department)
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    with pytest.raises(ValidationError):
+        services.claim_confirm(actor=hospital_admin, claim_id=claim.pk, code=wrong)
+    assert _code_kept(elder, code) == ["body", "body_html", "context"]  # still pending: still needed
