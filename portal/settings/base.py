@@ -237,6 +237,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "portal.notifications.tasks.sweep_outbox",
         "schedule": 60.0,
     },
+    "core-remove-orphan-files": {  # private uploads of rolled-back transactions
+        "task": "portal.core.tasks.remove_orphan_files",
+        "schedule": 3600.0,
+    },
     # --- appointments (begin) ---
     "appointments-generate-slots": {
         "task": "portal.appointments.tasks.generate_slots",

@@ -8,7 +8,11 @@ class TransfersConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.centres.integrations import register_case_section
+        from portal.core import private_files
 
         from . import centre_case
+        from .models import Attachment
+        from .services import ATTACHMENT_FOLDER
 
         register_case_section("transfers", centre_case.render)
+        private_files.register_folder(ATTACHMENT_FOLDER, Attachment)
