@@ -1,6 +1,7 @@
 """API fuzzing: schemathesis generates requests from the portal's own OpenAPI
 schema (/api/schema/) and sends them to the Django app in-process (WSGI), signed
-in with HTTP Basic as a resident and as a hospital admin. Every
+in with HTTP Basic as a resident, as a hospital admin and as centre staff (of
+the centre the resident consented to). Every
 response must be no server error and must match the schema (status code,
 content type, body, headers). Path parameters and ids in bodies are replaced
 by real objects half of the time, so operations reach real rows, not only 404s.
@@ -19,7 +20,7 @@ from portal.wsgi import application
 from tests.factories import PASSWORD
 
 MAX_EXAMPLES = 25
-ROLES = ["resident", "hospital_admin"]
+ROLES = ["resident", "hospital_admin", "centre_staff"]
 
 SCHEMA = schemathesis.openapi.from_wsgi("/api/schema/", application)
 OPERATIONS = sorted(result.ok().label for result in SCHEMA.get_all_operations())
