@@ -92,7 +92,7 @@ def _error(exc: services.BookingError) -> Response:
 
 
 def _appointment(appointment) -> dict:
-    appointment = selectors.appointments_of(resident=appointment.resident).get(pk=appointment.pk)
+    appointment = selectors.appointments_for_api(resident=appointment.resident).get(pk=appointment.pk)
     return AppointmentOut(appointment).data
 
 
@@ -143,7 +143,7 @@ class AppointmentListCreate(generics.GenericAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return Appointment.objects.none()
-        return selectors.appointments_of(resident=self.request.user).order_by("-starts_at", "-id")
+        return selectors.appointments_for_api(resident=self.request.user).order_by("-starts_at", "-id")
 
     @extend_schema(responses=AppointmentOut(many=True))
     def get(self, request: Request) -> Response:
@@ -176,7 +176,7 @@ class AppointmentDetail(APIView):
 
     @extend_schema(responses=AppointmentOut)
     def get(self, request: Request, reference: str) -> Response:
-        appointment = selectors.appointments_of(resident=request.user).filter(reference=reference).first()
+        appointment = selectors.appointments_for_api(resident=request.user).filter(reference=reference).first()
         if appointment is None:
             raise NotFound
         return Response(AppointmentOut(appointment).data)

@@ -4,6 +4,7 @@ user and the resident being acted for, and returns nothing outside that scope.""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -112,6 +113,28 @@ def appointments_of(*, resident) -> QuerySet[Appointment]:
         Appointment.objects.filter(resident=resident)
         .select_related("slot__department__hospital", "slot__department__specialty", "booked_by__profile",
                         "booked_by__centre_membership__centre")
+    )
+
+
+# What the API's AppointmentOut reads, each translated name with all its
+# language columns (the fallbacks). Compiling and reading the full rows of four
+# tables was half the CPU of a booking request.
+API_FIELDS = (
+    "reference", "status", "resident_id", "booked_by_id", "slot_id", "reason", "id_document", "pay_with_vouchers",
+    "created_at", "slot__starts_at", "slot__ends_at", "slot__department__hospital_id",
+    *(f"{prefix}__name_{code.replace('-', '_')}" for prefix in (
+        "slot__department", "slot__department__hospital", "slot__department__specialty")
+      for code, _name in settings.LANGUAGES),
+)
+
+
+def appointments_for_api(*, resident) -> QuerySet[Appointment]:
+    """`appointments_of` with only what the API shows (whether staff booked,
+    not who)."""
+    return (
+        Appointment.objects.filter(resident=resident)
+        .select_related("slot__department__hospital", "slot__department__specialty")
+        .only(*API_FIELDS)
     )
 
 

@@ -318,7 +318,7 @@ CASES += [
     Case("transfer detail page", prepare=_open_case,
          url=lambda w: reverse("transfers:detail", args=[w.obj("transfer").pk]),
          expect=_transfer_parties, secret=lambda w: SECRET_CLINICAL, deny_status=_STRICT),
-    Case("transfer attachment download",
+    Case("transfer attachment download", prepare=_open_case,  # staff say why first: the access log
          url=lambda w: reverse("transfers:attachment", args=[w.obj("transfer").pk, w.obj("transfer_attachment").pk]),
          expect=_transfer_parties, secret=lambda w: "secret-scan-5521", deny_status=_STRICT),
     Case("transfer move (POST)", method="post", url=lambda w: reverse("transfers:move", args=[w.obj("transfer").pk]),
