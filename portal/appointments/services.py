@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, IntegerField, OuterRef, Q, Value
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, Value
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -383,9 +383,11 @@ def _book_orm(*, actor, resident, slot_id, reason, id_document, pay_with_voucher
 # written either) and the statement is sent again, now seeing that booking
 # (`_BOOK_ATTEMPTS`). A seat is a number from 1 to the slot's capacity (a check
 # constraint) and unique per slot, so a slot never holds more active bookings
-# than places, whatever a statement saw. A hold for the waiting list is written
-# in the same transaction as the cancellation that freed its place, so a
-# statement that saw neither counts the same number of places taken.
+# than places, whatever a statement saw. Places can also be taken by a hold for
+# the waiting list, which no constraint covers: whoever writes a hold updates
+# the slot row too (`_offer_freed_place`), the locked row then differs from the
+# one the statement's snapshot holds (`current`: their xmin), and the statement
+# writes nothing and is sent again. (An admin's change of capacity does the same.)
 #
 # The confirmation is stored unrendered, with its context, like a reminder that
 # has come due: the worker that sends it renders it (`sending.deliver`), and so
@@ -419,6 +421,7 @@ _LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
 _BOOK_SQL = """
     WITH target AS (
         SELECT s.department_id, s.starts_at, s.capacity,
+               s.xmin = (SELECT seen.xmin FROM {slot} seen WHERE seen.id = %(slot)b) AS current,
                NOT s.is_blocked AND s.starts_at > %(now)b AND h.is_active AS open,
                h.is_voucher_point AND d.accepts_vouchers AS takes_vouchers,
                (s.starts_at AT TIME ZONE %(time_zone)b::text)::date AS day,
@@ -447,7 +450,7 @@ _BOOK_SQL = """
            AND w.resident_id <> %(resident)b
     ), free AS (
         SELECT min(n) AS seat FROM target, generate_series(1, target.capacity) AS n
-         WHERE target.open AND (target.takes_vouchers OR NOT %(pay_with_vouchers)b)
+         WHERE target.open AND target.current AND (target.takes_vouchers OR NOT %(pay_with_vouchers)b)
            AND n NOT IN (SELECT seat FROM taken) AND (SELECT count(*) FROM taken) < target.capacity
     ), appointment AS (
         INSERT INTO {appointment} (reference, resident_id, slot_id, starts_at, seat, seat_limit, reason, id_document,
@@ -479,7 +482,8 @@ _BOOK_SQL = """
           FROM notification n, unnest(%(channels)b::text[]) AS c(channel)
         RETURNING id
     )
-    SELECT target.open, target.takes_vouchers, free.seat, appointment.id, target.starts_at, target.capacity,
+    SELECT target.open, target.current, target.takes_vouchers, free.seat, appointment.id, target.starts_at,
+           target.capacity,
            target.reminders_done, ARRAY(SELECT id FROM delivery ORDER BY id)
       FROM target CROSS JOIN free LEFT JOIN appointment ON true
 """
@@ -489,6 +493,7 @@ class _Booked(NamedTuple):
     """The booking statement's one row (none: there is no such slot)."""
 
     open: bool
+    current: bool  # False: the slot row changed after the statement began (see above); send again
     takes_vouchers: bool
     seat: int | None  # the seat chosen; None: no place left
     appointment_id: int | None  # None with a seat: taken meanwhile, send again
@@ -576,20 +581,23 @@ def _literal(value: str) -> str:
 
 @functools.cache
 def _sql(template: str, language: str) -> str:
-    """The statement's text, with its names and constants, on one line: psycopg
-    caches the parsing of a statement's placeholders only for texts of up to
-    4,096 bytes (`MAX_CACHED_STATEMENT_LENGTH`); parsed afresh, this one cost
-    more Python time than the rest of the booking. A test keeps it below.
+    """The statement's text, with its names and constants, on one line and
+    without optional spaces: psycopg caches the parsing of a statement's
+    placeholders only for texts of up to 4,096 bytes
+    (`MAX_CACHED_STATEMENT_LENGTH`); parsed afresh, this one cost more Python
+    time than the rest of the booking. A test keeps it below.
     `language` is the active language (one statement for each), which decides
     how the department is named in the confirmation (`_department_named_sql`)."""
     from portal.hospitals.models import Department, Hospital, Specialty
 
-    return " ".join(template.format(
+    text = " ".join(template.format(
         **_TABLES, department=Department._meta.db_table, hospital=Hospital._meta.db_table,
         specialty=Specialty._meta.db_table, **{name: _literal(str(value)) for name, value in _CONSTANTS.items()},
         hospital_names=_names_sql("h"), department_names=_names_sql("d"), specialty_names=_names_sql("sp"),
         department_named=_department_named_sql(language),
     ).split())
+    # and without the spaces after commas and inside brackets (no literal in it has any)
+    return text.replace(", ", ",").replace("( ", "(").replace(" )", ")")
 
 
 def _book_postgresql(*, actor, resident, slot_id, reason, id_document, pay_with_vouchers, on_behalf, now, lock,
@@ -615,6 +623,8 @@ def _book_postgresql(*, actor, resident, slot_id, reason, id_document, pay_with_
         booked = _Booked(*row)
         if not booked.open:
             raise SlotUnavailable
+        if not booked.current:
+            continue  # a hold or a new capacity this statement could not see: send it again
         if pay_with_vouchers and not booked.takes_vouchers:
             raise VouchersNotAccepted
         if booked.seat is None:
@@ -857,6 +867,10 @@ def _offer_freed_place(slot: Slot, *, now: datetime) -> WaitlistEntry | None:
     if entry is None:
         return None
     hold = selectors.booking_settings_for(slot.department.hospital).offer_hold_minutes
+    # A new version of the slot row: a booking statement that waited for this
+    # transaction's lock with an older snapshot, which cannot see the hold, then
+    # sees that the row changed and starts again (see `_BOOK_SQL`).
+    Slot.objects.filter(pk=slot.pk).update(capacity=F("capacity"))
     entry.status = WaitlistEntry.Status.OFFERED
     entry.offered_slot = slot
     entry.offer_expires_at = now + timedelta(minutes=hold)

@@ -367,3 +367,69 @@ def test_the_statement_is_short_enough_for_psycopgs_parse_cache(language):
     from psycopg import _queries
 
     assert len(services._sql(services._BOOK_SQL, language).encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hold_written_while_waiting_for_the_lock_is_counted(department, monkeypatch):
+    """A hold is no seat, so the seat constraint cannot stop a statement that did
+    not see it: here the expiry sweep passes an expired hold to the next resident
+    while the booking waits for the slot's lock. The sweep's new version of the
+    slot row makes the booking start again, and the held place is not taken."""
+    monkeypatch.setattr(sending, "queue", lambda ids: len(ids))
+    slot = SlotFactory(department=department, capacity=2)
+    booked, first_waiting, next_waiting, booker = (make_resident() for _ in range(4))
+    Appointment.objects.create(reference="BOOKED01", resident=booked, slot=slot, starts_at=slot.starts_at, seat=1,
+                               seat_limit=2, reason="r", id_document="travel_permit", booked_by=booked)
+    day = timezone.localtime(slot.starts_at).date()
+    WaitlistEntry.objects.create(resident=first_waiting, department=department, added_by=first_waiting, date=day,
+                                 status=WaitlistEntry.Status.OFFERED, offered_slot=slot,
+                                 offer_expires_at=timezone.now() - timedelta(minutes=1))  # ran out: not counted
+    waiting = WaitlistEntry.objects.create(resident=next_waiting, department=department, added_by=next_waiting,
+                                           date=day)
+    locked, release, outcome = threading.Event(), threading.Event(), {}
+
+    def expire_and_offer_while_holding_the_lock():
+        try:
+            with connections["default"].cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                outcome["holder"] = cursor.fetchone()[0]
+            with transaction.atomic():
+                locked_slot = services._lock_slots([slot.pk])[slot.pk]
+                locked.set()
+                assert release.wait(30)
+                WaitlistEntry.objects.filter(resident=first_waiting).update(status=WaitlistEntry.Status.EXPIRED)
+                outcome["offered"] = services._offer_freed_place(locked_slot, now=timezone.now())
+        finally:
+            connections.close_all()
+
+    def book_while_locked():
+        try:
+            outcome["booked"] = services.appointment_book(actor=booker, resident=booker, slot_id=slot.pk, reason="r",
+                                                          id_document="travel_permit")
+        except services.SlotTaken as error:
+            outcome["taken"] = error
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=expire_and_offer_while_holding_the_lock)
+    holder.start()
+    assert locked.wait(30)
+    waiter = threading.Thread(target=book_while_locked)
+    waiter.start()
+    pause = threading.Event()
+    for _ in range(3000):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                           " AND %s = ANY(pg_blocking_pids(pid))", [outcome["holder"]])
+            if cursor.fetchone()[0]:
+                break
+        pause.wait(0.01)
+    else:
+        pytest.fail("the booking never waited for the lock")
+    release.set()
+    holder.join(30)
+    waiter.join(30)
+
+    assert outcome["offered"].pk == waiting.pk  # the place went to the next resident, held
+    assert "taken" in outcome and "booked" not in outcome
+    assert list(Appointment.objects.filter(slot=slot).values_list("resident", flat=True)) == [booked.pk]
