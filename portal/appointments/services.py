@@ -201,8 +201,19 @@ def _slot_when(slot: Slot) -> str:
     return f"{timezone.localtime(slot.starts_at):%Y-%m-%d %H:%M}"
 
 
+def _fallbacks(code: str) -> list[str]:
+    """`code`, then the languages the pages fall back to from it
+    (MODELTRANSLATION_FALLBACK_LANGUAGES: Traditional Chinese to Simplified, then English)."""
+    fallbacks = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
+    return list(dict.fromkeys([code, *fallbacks.get(code, fallbacks["default"])]))
+
+
 def _names(obj, field: str = "name") -> dict:
-    return {code: getattr(obj, f"{field}_{code.replace('-', '_')}") or getattr(obj, f"{field}_en") or "" for code, _name in settings.LANGUAGES}
+    """A translated field in every language, each falling back as the pages do."""
+    return {
+        code: next(filter(None, (getattr(obj, f"{field}_{other.replace('-', '_')}") for other in _fallbacks(code))), "")
+        for code, _name in settings.LANGUAGES
+    }
 
 
 def _context(appointment: Appointment, slot: Slot | None = None) -> dict:
@@ -421,15 +432,15 @@ _LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
 _BOOK_SQL = """
     WITH target AS (
         SELECT s.department_id, s.starts_at, s.capacity,
-               s.xmin = (SELECT seen.xmin FROM {slot} seen WHERE seen.id = %(slot)b) AS current,
+               s.xmin = (SELECT xmin FROM {slot} WHERE id = %(slot)b) AS current,
                NOT s.is_blocked AND s.starts_at > %(now)b AND h.is_active AS open,
                h.is_voucher_point AND d.accepts_vouchers AS takes_vouchers,
-               (s.starts_at AT TIME ZONE %(time_zone)b::text)::date AS day,
-               (SELECT count(*) FROM unnest(%(reminders)b::interval[]) AS r(before)
-                 WHERE s.starts_at - r.before <= %(now)b)::smallint AS reminders_done,
+               (s.starts_at AT TIME ZONE %(zone)b)::date AS day,
+               (SELECT count(*) FROM unnest(%(reminders)b::interval[]) AS before
+                 WHERE s.starts_at - before <= %(now)b)::smallint AS reminders_done,
                jsonb_build_object(
-                   'reference', %(reference)b::text,
-                   'when', to_char(s.starts_at AT TIME ZONE %(time_zone)b::text, 'YYYY-MM-DD HH24:MI'),
+                   'reference', %(reference)b,
+                   'when', to_char(s.starts_at AT TIME ZONE %(zone)b, 'YYYY-MM-DD HH24:MI'),
                    'hospital', {hospital_names},
                    'department', CASE WHEN {department_named} THEN {department_names} ELSE {specialty_names} END
                ) AS context,
@@ -504,10 +515,11 @@ class _Booked(NamedTuple):
 
 
 def _names_sql(alias: str) -> str:
-    """`_names` in SQL: each language's name, falling back to English."""
+    """`_names` in SQL: each language's name with its fallbacks (a name column
+    is NULL or '' when unset; the last one needs no nullif)."""
     def name(code: str) -> str:
-        column = f"{alias}.name_{code.replace('-', '_')}"
-        return f"coalesce({column}, '')" if code == "en" else f"coalesce(nullif({column}, ''), {alias}.name_en, '')"
+        *first, last = (f"{alias}.name_{other.replace('-', '_')}" for other in _fallbacks(code))
+        return "coalesce({})".format(", ".join([*(f"nullif({column}, '')" for column in first), last, "''"]))
 
     return "jsonb_build_object({})".format(", ".join(f"{_literal(code)}, {name(code)}" for code, _n in settings.LANGUAGES))
 
@@ -516,9 +528,7 @@ def _department_named_sql(language: str) -> str:
     """Whether the department has a name in `language` or its fallbacks, as
     `department.name` reads it with `language` active: `_context` then names
     the department, else its specialty. (A name column is NULL or '' when unset.)"""
-    fallbacks = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
-    chain = dict.fromkeys([language, *fallbacks.get(language, fallbacks["default"])])
-    return "({})".format(" OR ".join(f"d.name_{code.replace('-', '_')} > ''" for code in chain))
+    return " OR ".join(f"d.name_{code.replace('-', '_')} > ''" for code in _fallbacks(language))
 
 
 @functools.cache
@@ -596,8 +606,12 @@ def _sql(template: str, language: str) -> str:
         hospital_names=_names_sql("h"), department_names=_names_sql("d"), specialty_names=_names_sql("sp"),
         department_named=_department_named_sql(language),
     ).split())
-    # and without the spaces after commas and inside brackets (no literal in it has any)
-    return text.replace(", ", ",").replace("( ", "(").replace(" )", ")")
+    # and without the spaces after commas, inside brackets and around comparisons
+    # (no literal in it has any)
+    for spaced, tight in ((", ", ","), ("( ", "("), (" )", ")"), (" = ", "="), (" <> ", "<>"), (" <= ", "<="),
+                          (" < ", "<"), (" > ", ">")):
+        text = text.replace(spaced, tight)
+    return text
 
 
 def _book_postgresql(*, actor, resident, slot_id, reason, id_document, pay_with_vouchers, on_behalf, now, lock,
@@ -608,7 +622,7 @@ def _book_postgresql(*, actor, resident, slot_id, reason, id_document, pay_with_
     parameters = {
         "slot": slot_id, "resident": resident.pk, "actor": actor.pk, "now": now, "reference": reference,
         "reason": reason, "id_document": id_document, "pay_with_vouchers": pay_with_vouchers, "on_behalf": on_behalf,
-        "time_zone": timezone.get_current_timezone_name(), "reminders": list(REMINDERS),
+        "zone": timezone.get_current_timezone_name(), "reminders": list(REMINDERS),
         "language": language_of(resident), "link": _detail_link(resident, reference),
         "channels": channels_for(resident),
     }
