@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.centres.selectors import staff_can_assist
+from portal.core.translated import translated_columns
 from portal.hospitals.selectors import user_manages_hospital
 from portal.notifications import sending
 from portal.notifications.models import Delivery, Notification
@@ -201,17 +202,11 @@ def _slot_when(slot: Slot) -> str:
     return f"{timezone.localtime(slot.starts_at):%Y-%m-%d %H:%M}"
 
 
-def _fallbacks(code: str) -> list[str]:
-    """`code`, then the languages the pages fall back to from it
-    (MODELTRANSLATION_FALLBACK_LANGUAGES: Traditional Chinese to Simplified, then English)."""
-    fallbacks = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
-    return list(dict.fromkeys([code, *fallbacks.get(code, fallbacks["default"])]))
-
-
 def _names(obj, field: str = "name") -> dict:
-    """A translated field in every language, each falling back as the pages do."""
+    """A translated field in every language, each falling back as the pages do
+    (modeltranslation's order: Traditional Chinese to Simplified, then English)."""
     return {
-        code: next(filter(None, (getattr(obj, f"{field}_{other.replace('-', '_')}") for other in _fallbacks(code))), "")
+        code: next(filter(None, (getattr(obj, column) for column in translated_columns(field, code))), "")
         for code, _name in settings.LANGUAGES
     }
 
@@ -518,7 +513,7 @@ def _names_sql(alias: str) -> str:
     """`_names` in SQL: each language's name with its fallbacks (a name column
     is NULL or '' when unset; the last one needs no nullif)."""
     def name(code: str) -> str:
-        *first, last = (f"{alias}.name_{other.replace('-', '_')}" for other in _fallbacks(code))
+        *first, last = (f"{alias}.{column}" for column in translated_columns("name", code))
         return "coalesce({})".format(", ".join([*(f"nullif({column}, '')" for column in first), last, "''"]))
 
     return "jsonb_build_object({})".format(", ".join(f"{_literal(code)}, {name(code)}" for code, _n in settings.LANGUAGES))
@@ -528,7 +523,7 @@ def _department_named_sql(language: str) -> str:
     """Whether the department has a name in `language` or its fallbacks, as
     `department.name` reads it with `language` active: `_context` then names
     the department, else its specialty. (A name column is NULL or '' when unset.)"""
-    return " OR ".join(f"d.name_{code.replace('-', '_')} > ''" for code in _fallbacks(language))
+    return " OR ".join(f"d.{column} > ''" for column in translated_columns("name", language))
 
 
 @functools.cache
