@@ -291,7 +291,66 @@ def test_a_connection_out_of_autocommit_keeps_its_transaction(department, monkey
     assert connection.get_autocommit()
 
 
-# --- a seat taken while the statement waited for the lock ----------------------
+@pytest.mark.parametrize("language", ["en", "zh-hant", "zh-hans"])
+def test_the_statement_is_short_enough_for_psycopgs_parse_cache(language):
+    # Longer, psycopg parses its placeholders again for every booking (see services._sql).
+    from psycopg import _queries
+
+    assert len(services._sql(services._BOOK_SQL, language).encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
+
+
+
+# --- what a statement that waited for the slot's lock could not see ---------------
+
+def _book_behind_the_lock(slot, resident, while_locked):
+    """Another connection locks `slot`; the booking of `resident` starts and waits
+    for that lock (its statement's snapshot taken); then the other connection
+    runs `while_locked(locked slot)` and commits. Returns what happened:
+    {"booked": appointment} or {"taken": error}, and "while_locked": its result."""
+    locked, release, outcome = threading.Event(), threading.Event(), {}
+
+    def hold_the_lock():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                outcome["holder"] = cursor.fetchone()[0]
+            with transaction.atomic():
+                locked_slot = services._lock_slots([slot.pk])[slot.pk]
+                locked.set()
+                assert release.wait(30)
+                outcome["while_locked"] = while_locked(locked_slot)
+        finally:
+            connections.close_all()
+
+    def book():
+        try:
+            outcome["booked"] = services.appointment_book(actor=resident, resident=resident, slot_id=slot.pk,
+                                                          reason="r", id_document="travel_permit")
+        except services.SlotTaken as error:
+            outcome["taken"] = error
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    assert locked.wait(30)
+    booker = threading.Thread(target=book)
+    booker.start()
+    pause = threading.Event()
+    for _ in range(3000):  # until the booking statement is queued behind the holder's lock
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                           " AND %s = ANY(pg_blocking_pids(pid))", [outcome["holder"]])
+            if cursor.fetchone()[0]:
+                break
+        pause.wait(0.01)
+    else:
+        pytest.fail("the booking never waited for the lock")
+    release.set()
+    holder.join(30)
+    booker.join(30)
+    return outcome
+
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(("capacity", "attempts", "seat"), [(2, None, 2), (1, None, None), (2, 1, None)])
@@ -306,51 +365,13 @@ def test_a_seat_taken_while_waiting_for_the_lock_is_chosen_again(department, mon
         monkeypatch.setattr(services, "_BOOK_ATTEMPTS", attempts)
     slot = SlotFactory(department=department, capacity=capacity)
     first, second = make_resident(), make_resident()
-    locked, release, outcome = threading.Event(), threading.Event(), {}
 
-    def hold_the_lock_and_book_seat_one():
-        try:
-            with connections["default"].cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid()")
-                outcome["holder"] = cursor.fetchone()[0]
-            with transaction.atomic():
-                Slot.objects.select_for_update().get(pk=slot.pk)
-                Appointment.objects.create(reference="HOLDER01", resident=first, slot=slot, starts_at=slot.starts_at,
-                                           seat=1, seat_limit=capacity, reason="r", id_document="travel_permit",
-                                           booked_by=first)
-                locked.set()
-                assert release.wait(30)
-        finally:
-            connections.close_all()
+    def book_seat_one(locked_slot):
+        return Appointment.objects.create(reference="HOLDER01", resident=first, slot=locked_slot,
+                                          starts_at=slot.starts_at, seat=1, seat_limit=capacity, reason="r",
+                                          id_document="travel_permit", booked_by=first)
 
-    def book_while_locked():
-        try:
-            outcome["booked"] = services.appointment_book(actor=second, resident=second, slot_id=slot.pk, reason="r",
-                                                          id_document="travel_permit")
-        except services.SlotTaken as error:
-            outcome["taken"] = error
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=hold_the_lock_and_book_seat_one)
-    holder.start()
-    assert locked.wait(30)
-    booker = threading.Thread(target=book_while_locked)
-    booker.start()
-    # wait until the booking statement is queued behind the holder's lock
-    deadline = threading.Event()
-    for _ in range(3000):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                           " AND %s = ANY(pg_blocking_pids(pid))", [outcome["holder"]])
-            if cursor.fetchone()[0]:
-                break
-        deadline.wait(0.01)
-    else:
-        pytest.fail("the booking never waited for the lock")
-    release.set()
-    holder.join(30)
-    booker.join(30)
+    outcome = _book_behind_the_lock(slot, second, book_seat_one)
 
     if seat is None:
         assert "taken" in outcome and "booked" not in outcome
@@ -360,14 +381,6 @@ def test_a_seat_taken_while_waiting_for_the_lock_is_chosen_again(department, mon
         assert outcome["booked"].seat == seat
         assert sorted(Appointment.objects.filter(slot=slot).values_list("seat", flat=True)) == [1, 2]
         assert Notification.objects.filter(recipient=second, event="appointment_booked").count() == 1
-
-
-@pytest.mark.parametrize("language", ["en", "zh-hant", "zh-hans"])
-def test_the_statement_is_short_enough_for_psycopgs_parse_cache(language):
-    # Longer, psycopg parses its placeholders again for every booking (see services._sql).
-    from psycopg import _queries
-
-    assert len(services._sql(services._BOOK_SQL, language).encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
 
 
 @pytest.mark.django_db(transaction=True)
@@ -387,50 +400,13 @@ def test_a_hold_written_while_waiting_for_the_lock_is_counted(department, monkey
                                  offer_expires_at=timezone.now() - timedelta(minutes=1))  # ran out: not counted
     waiting = WaitlistEntry.objects.create(resident=next_waiting, department=department, added_by=next_waiting,
                                            date=day)
-    locked, release, outcome = threading.Event(), threading.Event(), {}
 
-    def expire_and_offer_while_holding_the_lock():
-        try:
-            with connections["default"].cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid()")
-                outcome["holder"] = cursor.fetchone()[0]
-            with transaction.atomic():
-                locked_slot = services._lock_slots([slot.pk])[slot.pk]
-                locked.set()
-                assert release.wait(30)
-                WaitlistEntry.objects.filter(resident=first_waiting).update(status=WaitlistEntry.Status.EXPIRED)
-                outcome["offered"] = services._offer_freed_place(locked_slot, now=timezone.now())
-        finally:
-            connections.close_all()
+    def expire_and_offer(locked_slot):
+        WaitlistEntry.objects.filter(resident=first_waiting).update(status=WaitlistEntry.Status.EXPIRED)
+        return services._offer_freed_place(locked_slot, now=timezone.now())
 
-    def book_while_locked():
-        try:
-            outcome["booked"] = services.appointment_book(actor=booker, resident=booker, slot_id=slot.pk, reason="r",
-                                                          id_document="travel_permit")
-        except services.SlotTaken as error:
-            outcome["taken"] = error
-        finally:
-            connections.close_all()
+    outcome = _book_behind_the_lock(slot, booker, expire_and_offer)
 
-    holder = threading.Thread(target=expire_and_offer_while_holding_the_lock)
-    holder.start()
-    assert locked.wait(30)
-    waiter = threading.Thread(target=book_while_locked)
-    waiter.start()
-    pause = threading.Event()
-    for _ in range(3000):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                           " AND %s = ANY(pg_blocking_pids(pid))", [outcome["holder"]])
-            if cursor.fetchone()[0]:
-                break
-        pause.wait(0.01)
-    else:
-        pytest.fail("the booking never waited for the lock")
-    release.set()
-    holder.join(30)
-    waiter.join(30)
-
-    assert outcome["offered"].pk == waiting.pk  # the place went to the next resident, held
+    assert outcome["while_locked"].pk == waiting.pk  # the place went to the next resident, held
     assert "taken" in outcome and "booked" not in outcome
     assert list(Appointment.objects.filter(slot=slot).values_list("resident", flat=True)) == [booked.pk]
