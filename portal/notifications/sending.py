@@ -162,13 +162,18 @@ def _claim_postgresql(delivery_id: int, token: uuid.UUID, now) -> Claim | None:
 NOT_RENDERED = RenderedMessage(subject="", text="", html="")
 
 
-def render_stored(notification: Notification) -> RenderedMessage:
-    """Render a stored notification in the language chosen when it was created,
-    and save it (only if nobody else has meanwhile)."""
+def render_notification(notification: Notification) -> RenderedMessage:
+    """A stored notification rendered from its context, in the language chosen
+    when it was created (nothing is saved)."""
     context = {**(notification.context or {}), "recipient": notification.recipient, "link": notification.link}
     rendered = render_event(notification.event, context, notification.language)
     # Never store an empty subject: it would look unrendered for ever.
-    rendered = RenderedMessage(subject=rendered.subject or notification.event, text=rendered.text, html=rendered.html)
+    return RenderedMessage(subject=rendered.subject or notification.event, text=rendered.text, html=rendered.html)
+
+
+def render_stored(notification: Notification) -> RenderedMessage:
+    """Render a stored notification and save it (only if nobody else has meanwhile)."""
+    rendered = render_notification(notification)
     Notification.objects.filter(pk=notification.pk, subject="").update(
         subject=rendered.subject, body=rendered.text, body_html=rendered.html
     )

@@ -128,15 +128,13 @@ def context_value_mask(*, group_key: str, event: str, key: str, mask: str) -> in
     changed = 0
     messages = Notification.objects.select_for_update(of=("self",)).select_related("recipient__profile")
     for notification in messages.filter(group_key=group_key, event=event):
-        context = dict(notification.context or {})
-        if context.get(key) in (None, mask):
+        if (notification.context or {}).get(key) in (None, mask):
             continue
-        context[key] = mask
-        fields = {"context": context}
+        notification.context = {**notification.context, key: mask}
+        fields = {"context": notification.context}
         if notification.subject:  # rendered: render again (unrendered ones render from the masked context)
-            rendered = render_event(event, {**context, "recipient": notification.recipient, "link": notification.link},
-                                    notification.language)
-            fields.update(subject=rendered.subject or event, body=rendered.text, body_html=rendered.html)
+            rendered = sending.render_notification(notification)
+            fields.update(subject=rendered.subject, body=rendered.text, body_html=rendered.html)
         Notification.objects.filter(pk=notification.pk).update(**fields)
         changed += 1
     return changed
