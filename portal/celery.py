@@ -12,12 +12,6 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.task(name="portal.ping")
-def ping() -> str:
-    """A no-op task: health checks and the notification benchmark's baseline."""
-    return "pong"
-
-
 # --- Database connections in the worker ---------------------------------------
 # Celery's Django fix-up closes every database connection before and after every
 # task (celery 5.6+, celery/celery#9824), whatever CONN_MAX_AGE says, so each task

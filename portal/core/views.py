@@ -52,12 +52,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-def trivial(request: HttpRequest) -> HttpResponse:
-    """The baseline every benchmark compares against: Django's full middleware
-    stack, no database, no template."""
-    return HttpResponse("ok", content_type="text/plain")
-
-
 def root_redirect(request: HttpRequest) -> HttpResponse:
     return redirect("core:home")
 

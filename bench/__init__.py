@@ -1,0 +1,1 @@
+"""Benchmarks of the portal, kept outside the product: see bench/README.md."""
