@@ -241,6 +241,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "portal.core.tasks.remove_orphan_files",
         "schedule": 3600.0,
     },
+    "core-expire-idempotency-keys": {  # stored answers of API writes, kept 24 hours
+        "task": "portal.core.tasks.expire_idempotency_keys",
+        "schedule": 3600.0,
+    },
     # --- appointments (begin) ---
     "appointments-generate-slots": {
         "task": "portal.appointments.tasks.generate_slots",

@@ -4,7 +4,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from portal.appointments.models import Appointment, IdempotencyKey
+from portal.appointments.models import Appointment
+from portal.core.models import IdempotencyKey
 from tests import factories
 
 

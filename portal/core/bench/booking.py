@@ -24,7 +24,8 @@ from django.utils.crypto import get_random_string
 
 from portal.accounts.identity import hkid_check_digit
 from portal.accounts.models import Profile, User
-from portal.appointments.models import Appointment, IdempotencyKey, Slot, WaitlistEntry
+from portal.appointments.models import Appointment, Slot, WaitlistEntry
+from portal.core.models import IdempotencyKey
 from portal.hospitals.models import Department
 from portal.notifications.models import Notification
 
