@@ -70,13 +70,32 @@ def test_a_delivery_run_twice_sends_once(recipient, settings, email_delivery):
 def test_a_worker_that_lost_its_claim_cannot_overwrite_the_outcome(recipient, email_delivery):
     delivery = email_delivery(recipient)
     Delivery.objects.filter(pk=delivery.pk).update(state=Delivery.State.PENDING)
-    token = sending._claim(delivery.pk).token
+    first = sending._claim(delivery.pk)
     # The sweeper declared the claim abandoned and another worker claimed it again.
     Delivery.objects.filter(pk=delivery.pk).update(state=Delivery.State.PENDING)
-    assert sending._claim(delivery.pk).token != token
-    assert sending._finish(delivery.pk, token, state=Delivery.State.FAILED) is False
+    second = sending._claim(delivery.pk)
+    assert second.claim_token != first.claim_token
+    assert sending._finish(first, state=Delivery.State.FAILED) is False
     delivery.refresh_from_db()
     assert delivery.state == Delivery.State.SENDING
+    assert sending._finish(second, state=Delivery.State.FAILED) is True
+
+
+def test_a_claimed_delivery_cannot_be_claimed_again(recipient, email_delivery):
+    delivery = email_delivery(recipient)
+    Delivery.objects.filter(pk=delivery.pk).update(state=Delivery.State.PENDING)
+    assert sending._claim(delivery.pk) is not None
+    assert sending._claim(delivery.pk) is None  # SENDING now: a second task does nothing
+    assert sending.deliver(delivery.pk) == "skipped"
+
+
+def test_one_delivery_costs_three_queries(recipient, email_delivery, django_assert_num_queries):
+    delivery = email_delivery(recipient)
+    Delivery.objects.filter(pk=delivery.pk).update(state=Delivery.State.PENDING)
+    # the claim (a conditional UPDATE), the delivery with its message and
+    # recipient, the outcome (a conditional UPDATE)
+    with django_assert_num_queries(3):
+        assert sending.deliver(delivery.pk) == "sent"
 
 
 def test_transient_errors_back_off_exponentially_then_give_up(recipient, failing_sms, settings, notify_committed):
