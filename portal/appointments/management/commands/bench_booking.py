@@ -54,7 +54,6 @@ from django.utils import timezone
 from portal.accounts.models import Profile, User
 from portal.appointments import services
 from portal.appointments.models import Appointment, Slot
-from portal.core.warmup import warm_up
 from portal.hospitals.models import City, Department, Hospital, Specialty
 
 BASELINE_TABLE = "bench_plain_booking"
@@ -80,7 +79,6 @@ class Command(BaseCommand):
         original_queue = notification_services.sending.queue
         notification_services.sending.queue = lambda ids: len(ids)  # workers deliver in production
         results = []
-        warm_up()  # before forking: see the module docstring
         try:
             hospital, residents, slots = self._setup(tag, total * rounds, capacity)
             per_round = len(slots) // rounds
