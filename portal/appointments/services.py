@@ -179,13 +179,8 @@ def _free_seat(slot: Slot, *, now: datetime, resident=None) -> int | None:
     return min(seat for seat in range(1, slot.capacity + 1) if seat not in taken)
 
 
-def _slot_open(*, is_blocked: bool, starts_at: datetime, hospital_active: bool, now: datetime) -> bool:
-    return not is_blocked and starts_at > now and hospital_active
-
-
 def _check_slot_open(slot: Slot, *, resident, now: datetime) -> None:
-    if not _slot_open(is_blocked=slot.is_blocked, starts_at=slot.starts_at,
-                      hospital_active=slot.department.hospital.is_active, now=now):
+    if slot.is_blocked or slot.starts_at <= now or not slot.department.hospital.is_active:
         raise SlotUnavailable(alternatives=selectors.nearest_free_slots(slot=slot, for_resident=resident))
 
 
