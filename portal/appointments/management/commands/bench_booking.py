@@ -7,8 +7,8 @@ All phases run in the same number of worker PROCESSES (forked from this one,
 each with its own database connection), as a web server's worker processes
 would serve requests: a booking's Python work then uses every core, as it does in production, instead of
 queueing on one interpreter lock. The parent builds the URL resolver's tables
-first (`portal.core.warmup.warm_up`, as the WSGI application does when a web
-worker starts), so the forked processes inherit them: built lazily, they cost
+first (`_load_url_tables`, as a long-lived web worker has them after its first
+requests), so the forked processes inherit them: built lazily, they cost
 each fresh process about 35 ms of CPU on its first booking, a third of a
 process's 100 bookings, which a long-lived web worker pays once. Each process
 then opens its connection and waits on a barrier; the rate is the requests of
@@ -19,12 +19,10 @@ baseline rows; every round is printed, and the ratio is the median of the
 rounds' ratios (the machines are shared, and a load spike in one phase would
 otherwise decide the figure).
 
-Each booking is the full service (`services.appointment_book`, on PostgreSQL
-its one-statement path, called outside a transaction as a web request calls it,
-so the statement is its own transaction: one round trip): lock the slot row,
-count, insert the appointment with its event row and the confirmation
-notification (stored with its context, rendered by the worker that sends it)
-with its deliveries. The reminders are created by the reminder sweep when they
+Each booking is the full service (`services.appointment_book`, called outside
+a transaction as a web request calls it): lock the slot row, count, insert the
+appointment with its event row and the confirmation notification (rendered in
+the resident's language) with its deliveries. The reminders are created by the reminder sweep when they
 come due, not at booking (`services.appointment_reminders_send`).
 Delivery is queued to workers in production, so the bench does not publish
 them: `sending.queue` is stubbed; everything else is the production code.
@@ -49,7 +47,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
-from django.utils import timezone
+from django.urls import get_resolver
+from django.utils import timezone, translation
 
 from portal.accounts.models import Profile, User
 from portal.appointments import services
@@ -79,6 +78,7 @@ class Command(BaseCommand):
         original_queue = notification_services.sending.queue
         notification_services.sending.queue = lambda ids: len(ids)  # workers deliver in production
         results = []
+        self._load_url_tables()  # before forking: see the method
         try:
             hospital, residents, slots = self._setup(tag, total * rounds, capacity)
             per_round = len(slots) // rounds
@@ -112,6 +112,15 @@ class Command(BaseCommand):
         strict = statistics.median(r[2] / r[1] for r in results)
         self.stdout.write(f"ratio: {ratio:.2f} (median of the rounds; target >= 0.30); "
                           f"to the autocommit INSERT: {strict:.2f}")
+
+    @staticmethod
+    def _load_url_tables() -> None:
+        """Import the URLconf and build its reverse tables in every language, as a
+        long-lived web worker has after its first requests; otherwise each forked
+        bench process pays that on its first booking."""
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                get_resolver().reverse_dict  # noqa: B018 (the property builds the tables)
 
     def _setup(self, tag, total, capacity):
         city, _created = City.objects.get_or_create(code="bench-city", defaults={"name_en": "Bench", "region": "mainland"})
@@ -212,7 +221,6 @@ class Command(BaseCommand):
         return {
             "appointments": appointments.count(),
             "events": AppointmentEvent.objects.filter(appointment__in=appointments).count(),
-            # stored with their context, rendered by the worker that sends them
             "confirmations": notifications.filter(event="appointment_booked", context__has_key="reference").count(),
             "reminders": notifications.filter(event="appointment_reminder").count(),
             "deliveries": Delivery.objects.filter(notification__in=notifications).count(),
