@@ -49,11 +49,11 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from .backends import PermanentSendError, TransientSendError, get_message_backend
-from .models import Delivery
+from .models import Delivery, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -96,8 +96,13 @@ def _claim(delivery_id: int) -> Delivery | None:
     not this worker's to send)."""
     token = uuid.uuid4()
     now = timezone.now()
+    # The message's cancellation as EXISTS, not as a filter across the relation:
+    # Django writes an UPDATE with a join as "id IN (SELECT ...)", and PostgreSQL
+    # would then not check the state again on a row another claim changed while
+    # this one waited for it.
+    live = Exists(Notification.objects.filter(pk=OuterRef("notification_id"), cancelled_at__isnull=True))
     claimed = Delivery.objects.filter(
-        id=delivery_id, state=Delivery.State.PENDING, next_attempt_at__lte=now,
+        live, id=delivery_id, state=Delivery.State.PENDING, next_attempt_at__lte=now,
     ).update(state=Delivery.State.SENDING, claimed_at=now, claim_token=token, attempts=F("attempts") + 1)
     if not claimed:
         return None
