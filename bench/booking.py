@@ -16,8 +16,10 @@ import statistics
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, connections, transaction
-from django.utils import timezone
+from django.urls import get_resolver
+from django.utils import timezone, translation
 
 from portal.appointments import services
 
@@ -33,6 +35,15 @@ class Figure:
     inserts_per_second: float
     taken: int
     booked: int
+
+
+def _load_url_tables() -> None:
+    """Build the URL reverse tables in every language before forking, as a
+    long-lived web worker has them after its first requests; otherwise each
+    forked process pays for that on its first booking."""
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            get_resolver().reverse_dict  # noqa: B018 (the property builds the tables)
 
 
 def _in_processes(processes: int, work) -> float:
@@ -109,6 +120,7 @@ def run(*, processes: int, per_process: int, rounds: int, capacity: int, log) ->
     slot_ids = fixtures.slots(total * rounds // capacity + rounds, capacity=capacity)
     per_round = len(slot_ids) // rounds
     _create_baseline_table()
+    _load_url_tables()
     measured = []
     try:
         for number in range(rounds):

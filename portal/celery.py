@@ -15,18 +15,16 @@ app.autodiscover_tasks()
 # --- Database connections in the worker ---------------------------------------
 # Celery's Django fix-up closes every database connection before and after every
 # task (celery 5.6+, celery/celery#9824), whatever CONN_MAX_AGE says, so each task
-# that touches the database opened a new PostgreSQL connection: a backend process
-# forked, authenticated and warmed up, ~4 ms here, four times the rest of a
-# notification delivery. CELERY_DB_REUSE_MAX (settings) switches that off, and
-# this hook takes its place with the rules Django applies between requests,
-# plus the case Celery's change was about.
+# that touches the database opened a new PostgreSQL connection (a backend
+# process forked and authenticated for every delivery). CELERY_DB_REUSE_MAX
+# (settings) switches that off, and this hook takes its place with the rules
+# Django applies between requests, plus the case Celery's change was about.
 
 
 def _connection_is_idle(conn) -> bool:
     """True if nothing is half done on the connection. A task interrupted in the
     middle of a query (soft time limit) can leave psycopg with a query still
-    running, which Django's own checks do not notice; the libpq status does,
-    without a round trip."""
+    running, which Django's own checks do not notice; the libpq status does."""
     if conn.in_atomic_block:
         return False
     if conn.vendor != "postgresql":

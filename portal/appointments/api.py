@@ -1,13 +1,10 @@
 """API: the signed-in resident's own appointments, free slots, book, cancel and
 reschedule. Same services, rules and errors as the pages. Book and reschedule
-accept an `Idempotency-Key` header: a repeat with the same key returns the
-stored answer instead of acting twice."""
+accept an `Idempotency-Key` header (portal.core.idempotency): a repeat with the
+same key returns the stored answer instead of acting twice."""
 
-import hashlib
-import json
 from datetime import date, timedelta
 
-from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
@@ -20,11 +17,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.core.idempotency import IDEMPOTENCY_KEY, IDEMPOTENCY_RESPONSES, idempotent
 from portal.core.schema import ErrorDetail
 from portal.hospitals.models import Hospital
 
 from . import selectors, services
-from .models import Appointment, IdempotencyKey, IdentityDocument
+from .models import Appointment, IdentityDocument
 
 # --- serializers ---------------------------------------------------------------
 
@@ -92,45 +90,9 @@ def _error(exc: services.BookingError) -> Response:
 
 
 def _appointment(appointment) -> dict:
-    appointment = selectors.appointments_for_api(resident=appointment.resident).get(pk=appointment.pk)
+    """The answer to a write: the services return the appointment with its slot,
+    department and hospital loaded."""
     return AppointmentOut(appointment).data
-
-
-def _idempotent(request: Request, endpoint: str, handler) -> Response:
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if not key:
-        return handler()
-    if len(key) > 100:
-        return Response({"code": "invalid", "detail": _("The Idempotency-Key header is too long.")}, status=400)
-    fingerprint = hashlib.sha256(
-        (endpoint + json.dumps(request.data, sort_keys=True, default=str)).encode()
-    ).hexdigest()
-
-    def replay(stored: IdempotencyKey) -> Response:
-        if stored.fingerprint != fingerprint:
-            return Response(
-                {"code": "idempotency_key_reused", "detail": _("This Idempotency-Key was used for a different request.")},
-                status=422,
-            )
-        response = Response(stored.response_body, status=stored.response_status)
-        response["Idempotent-Replayed"] = "true"
-        return response
-
-    stored = IdempotencyKey.objects.filter(user=request.user, key=key).first()
-    if stored is not None:
-        return replay(stored)
-    try:
-        with transaction.atomic():
-            response = handler()
-            if response.status_code < 500:
-                IdempotencyKey.objects.create(
-                    user=request.user, key=key, endpoint=endpoint, fingerprint=fingerprint,
-                    response_status=response.status_code, response_body=json.loads(json.dumps(response.data, default=str)),
-                )
-    except IntegrityError:
-        # The same key raced in from a parallel request: ours rolled back, theirs won.
-        return replay(IdempotencyKey.objects.get(user=request.user, key=key))
-    return response
 
 
 # --- views ---------------------------------------------------------------------
@@ -152,23 +114,21 @@ class AppointmentListCreate(generics.GenericAPIView):
 
     # 400 (documented for every write in portal.core.schema): invalid fields, or a
     # booking rule's {code, detail, alternatives}; 422: Idempotency-Key reused.
-    @extend_schema(request=BookIn, responses={201: AppointmentOut, 409: ErrorOut, 422: CodedError},
-                   parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)])
+    @extend_schema(request=BookIn, responses={201: AppointmentOut, 409: ErrorOut, **IDEMPOTENCY_RESPONSES},
+                   parameters=[IDEMPOTENCY_KEY])
+    @idempotent
     def post(self, request: Request) -> Response:
-        def handler() -> Response:
-            data = BookIn(data=request.data)
-            data.is_valid(raise_exception=True)
-            try:
-                appointment = services.appointment_book(
-                    actor=request.user, resident=request.user, slot_id=data.validated_data["slot"],
-                    reason=data.validated_data["reason"], id_document=data.validated_data["id_document"],
-                    pay_with_vouchers=data.validated_data["pay_with_vouchers"],
-                )
-            except services.BookingError as exc:
-                return _error(exc)
-            return Response(_appointment(appointment), status=status.HTTP_201_CREATED)
-
-        return _idempotent(request, "book", handler)
+        data = BookIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            appointment = services.appointment_book(
+                actor=request.user, resident=request.user, slot_id=data.validated_data["slot"],
+                reason=data.validated_data["reason"], id_document=data.validated_data["id_document"],
+                pay_with_vouchers=data.validated_data["pay_with_vouchers"],
+            )
+        except services.BookingError as exc:
+            return _error(exc)
+        return Response(_appointment(appointment), status=status.HTTP_201_CREATED)
 
 
 class AppointmentDetail(APIView):
@@ -199,26 +159,21 @@ class AppointmentCancel(APIView):
 class AppointmentReschedule(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=RescheduleIn, responses={200: AppointmentOut, 409: ErrorOut, 422: CodedError},
-                   parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)])
+    @extend_schema(request=RescheduleIn, responses={200: AppointmentOut, 409: ErrorOut, **IDEMPOTENCY_RESPONSES},
+                   parameters=[IDEMPOTENCY_KEY])
+    @idempotent
     def post(self, request: Request, reference: str) -> Response:
-        if not Appointment.objects.filter(resident=request.user, reference=reference).exists():
-            raise NotFound
-
-        def handler() -> Response:
-            data = RescheduleIn(data=request.data)
-            data.is_valid(raise_exception=True)
-            try:
-                appointment = services.appointment_reschedule(
-                    actor=request.user, resident=request.user, reference=reference, slot_id=data.validated_data["slot"]
-                )
-            except services.NotPermitted as exc:
-                raise NotFound from exc
-            except services.BookingError as exc:
-                return _error(exc)
-            return Response(_appointment(appointment))
-
-        return _idempotent(request, f"reschedule:{reference}", handler)
+        data = RescheduleIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            appointment = services.appointment_reschedule(
+                actor=request.user, resident=request.user, reference=reference, slot_id=data.validated_data["slot"]
+            )
+        except services.NotPermitted as exc:
+            raise NotFound from exc
+        except services.BookingError as exc:
+            return _error(exc)
+        return Response(_appointment(appointment))
 
 
 class HospitalSlots(APIView):

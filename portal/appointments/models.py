@@ -149,6 +149,11 @@ class IdentityDocument(models.TextChoices):
     TRAVEL_PERMIT = "travel_permit", _("Mainland Travel Permit for Hong Kong and Macao Residents")
 
 
+# Constraint names the booking service recognises in an IntegrityError.
+ONE_BOOKING_PER_SEAT = "appt_one_active_booking_per_seat"
+ONE_BOOKING_PER_RESIDENT_TIME = "appt_one_active_booking_per_resident_time"
+
+
 class Appointment(models.Model):
     class Status(models.TextChoices):
         BOOKED = "booked", _("Booked")
@@ -192,11 +197,11 @@ class Appointment(models.Model):
         verbose_name_plural = _("appointments")
         constraints = [
             models.UniqueConstraint(
-                fields=["slot", "seat"], condition=~Q(status="cancelled"), name="appt_one_active_booking_per_seat"
+                fields=["slot", "seat"], condition=~Q(status="cancelled"), name=ONE_BOOKING_PER_SEAT
             ),
             models.UniqueConstraint(
                 fields=["resident", "starts_at"], condition=Q(status="booked"),
-                name="appt_one_active_booking_per_resident_time",
+                name=ONE_BOOKING_PER_RESIDENT_TIME,
             ),
             models.CheckConstraint(
                 condition=Q(seat__gte=1) & Q(seat__lte=F("seat_limit")), name="appt_seat_within_capacity"
@@ -293,21 +298,3 @@ class WaitlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resident_id} · {self.department_id} · {self.date}"
-
-
-class IdempotencyKey(models.Model):
-    """The stored answer to an API write, so a repeated request gets the same answer."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=100)
-    endpoint = models.CharField(max_length=100)
-    fingerprint = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField()
-    response_body = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="appt_idempotency_unique_key")]
-
-    def __str__(self) -> str:
-        return self.key

@@ -1,39 +1,34 @@
 """Every write about appointments. Views, admin actions, API views and tasks call
 these functions; each takes the acting user and runs in one transaction.
 
-Locking (see docs/appointments.md): a write that takes a place locks the slot
-row(s) with SELECT ... FOR UPDATE, in ascending id order, then counts and inserts.
-A write on an existing appointment locks the appointment row first, then slots.
+Locking (see docs/appointments.md and docs/decisions/0020): a write that takes a
+place locks the slot row(s) with SELECT ... FOR UPDATE, in ascending id order,
+then counts in a statement of its own and inserts. A write on an existing
+appointment locks the appointment row first, then slots. Constraints in the
+database back the count up (models.Appointment).
 """
 
-import functools
 import secrets
-from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, Value
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.centres.selectors import staff_can_assist
+from portal.core.constraints import violated_constraint
 from portal.core.translated import translated_columns
 from portal.hospitals.selectors import user_manages_hospital
-from portal.notifications import sending
-from portal.notifications.models import Delivery, Notification
-from portal.notifications.services import (
-    cancel_pending,
-    channels_for,
-    language_of,
-    notify,
-)
+from portal.notifications.services import cancel_pending, notify
 
 from . import selectors
 from .models import (
+    ONE_BOOKING_PER_RESIDENT_TIME,
+    ONE_BOOKING_PER_SEAT,
     Appointment,
     AppointmentEvent,
     Closure,
@@ -142,13 +137,21 @@ def documents_available(resident) -> list[tuple[str, str]]:
     return choices
 
 
+def _slots_to_lock() -> QuerySet[Slot]:
+    """Slot rows, locked FOR UPDATE until the transaction ends. Only the slot
+    rows (of=self): locking the joined department and hospital rows would make
+    every booking at a hospital wait for every other. (The race tests' control
+    run replaces this with an unlocked queryset.)"""
+    return Slot.objects.select_for_update(of=("self",))
+
+
 def _lock_slots(slot_ids: list[int], *, waiting_resident=None) -> dict[int, Slot]:
-    # of=("self",): lock only the slot rows, not the joined department and hospital
-    # rows (which would make every booking at a hospital wait for every other).
-    slots = Slot.objects.select_for_update(of=("self",)).filter(pk__in=sorted(set(slot_ids))).order_by("pk")
+    """Lock the slots, in ascending id order (two writes that lock the same two
+    slots never wait for each other in a circle), with their department and
+    hospital. With `waiting_resident`: each slot says whether that resident is
+    on a waiting list of its department (`resident_waiting`)."""
+    slots = _slots_to_lock().filter(pk__in=sorted(set(slot_ids))).order_by("pk")
     if waiting_resident is not None:
-        # In the same round trip: is the resident on a waiting list of this
-        # department at all? (Most are not; then booking skips the list update.)
         slots = slots.annotate(resident_waiting=Exists(WaitlistEntry.objects.filter(
             resident=waiting_resident, department=OuterRef("department"),
             status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
@@ -156,26 +159,19 @@ def _lock_slots(slot_ids: list[int], *, waiting_resident=None) -> dict[int, Slot
     return {slot.pk: slot for slot in slots.select_related("department__hospital", "department__specialty")}
 
 
-def _taken_seats(slot: Slot, *, exclude_appointment_id: int | None = None) -> set[int]:
-    queryset = Appointment.objects.filter(slot=slot).exclude(status=Appointment.Status.CANCELLED)
-    if exclude_appointment_id:
-        queryset = queryset.exclude(pk=exclude_appointment_id)
-    return set(queryset.values_list("seat", flat=True))
-
-
-def _free_seat(slot: Slot, *, resident, now: datetime, exclude_appointment_id: int | None = None) -> int | None:
-    """The lowest free seat, or None if the slot is full (bookings plus others' holds).
-    Call with the slot row locked. One query: the taken seats, and a 0 for each
-    live waiting-list hold of another resident."""
+def _free_seat(slot: Slot, *, now: datetime, resident=None) -> int | None:
+    """The lowest free seat of `slot`, or None if it is full: its active bookings
+    and the live waiting-list holds (other than `resident`'s) fill it. Call with
+    the slot row locked, in a statement after the lock's: in READ COMMITTED a
+    statement sees the rows committed when it began, so only a later one sees
+    what the transaction that held the lock wrote (docs/decisions/0020)."""
     booked = Appointment.objects.filter(slot=slot).exclude(status=Appointment.Status.CANCELLED)
-    if exclude_appointment_id:
-        booked = booked.exclude(pk=exclude_appointment_id)
-    holds = (
-        WaitlistEntry.objects.filter(offered_slot=slot, status=WaitlistEntry.Status.OFFERED, offer_expires_at__gt=now)
-        .exclude(resident=resident)
-        .annotate(seat=Value(0, output_field=IntegerField()))
-        .values_list("seat", flat=True)
-    )
+    holds = WaitlistEntry.objects.filter(offered_slot=slot, status=WaitlistEntry.Status.OFFERED,
+                                         offer_expires_at__gt=now)
+    if resident is not None:
+        holds = holds.exclude(resident=resident)
+    # one query: the taken seats, and a 0 for each hold
+    holds = holds.annotate(seat=Value(0, output_field=IntegerField())).values_list("seat", flat=True)
     rows = list(booked.order_by().values_list("seat", flat=True).union(holds.order_by(), all=True))
     if len(rows) >= slot.capacity:
         return None
@@ -183,13 +179,8 @@ def _free_seat(slot: Slot, *, resident, now: datetime, exclude_appointment_id: i
     return min(seat for seat in range(1, slot.capacity + 1) if seat not in taken)
 
 
-def _slot_open(*, is_blocked: bool, starts_at: datetime, hospital_active: bool, now: datetime) -> bool:
-    return not is_blocked and starts_at > now and hospital_active
-
-
 def _check_slot_open(slot: Slot, *, resident, now: datetime) -> None:
-    if not _slot_open(is_blocked=slot.is_blocked, starts_at=slot.starts_at,
-                      hospital_active=slot.department.hospital.is_active, now=now):
+    if slot.is_blocked or slot.starts_at <= now or not slot.department.hospital.is_active:
         raise SlotUnavailable(alternatives=selectors.nearest_free_slots(slot=slot, for_resident=resident))
 
 
@@ -234,26 +225,6 @@ def _link(resident, name: str, *args) -> str:
         return reverse(f"appointments:{name}", args=args)
 
 
-@functools.lru_cache(maxsize=64)
-def _detail_link_parts(language: str, script_prefix: str, urlconf) -> tuple[str, str]:
-    """The appointment page's link in `language` around its reference: reversed
-    once with a reference-shaped stand-in (references are letters and digits,
-    which reverse() writes as they are)."""
-    stand_in = "Z" * 8
-    with translation.override(language):
-        url = reverse("appointments:detail", args=[stand_in], urlconf=urlconf)
-    before, found, after = url.partition(stand_in)
-    if not found or stand_in in after:
-        raise ValueError(url)
-    return before, after
-
-
-def _detail_link(resident, reference: str) -> str:
-    """`_link(resident, "detail", reference)` for a new reference, without reverse()."""
-    before, after = _detail_link_parts(resident.language or settings.LANGUAGE_CODE, get_script_prefix(), get_urlconf())
-    return before + reference + after
-
-
 def _cancel_reminders(appointment: Appointment) -> None:
     """Reminders of the appointment that were created but have not gone out are
     not sent (the group holds only reminders: see appointment_reminders_send)."""
@@ -277,17 +248,12 @@ def appointment_book(
     reason: str,
     id_document: str,
     pay_with_vouchers: bool = False,
-    _lock: bool = True,
-    _after_count: Callable[[], None] | None = None,
 ) -> Appointment:
     """Book a place in a slot for `resident`, acting as `actor` (the resident, or
-    centre staff with the resident's consent).
-
-    On PostgreSQL the booking is one statement (see `_book_postgresql`);
-    elsewhere (SQLite for local development) the same rules run through the
-    ORM (`_book_orm`). `_lock=False` and `_after_count` exist only
-    for the race test that proves the lock is needed (they select the ORM path);
-    never pass them elsewhere."""
+    centre staff with the resident's consent): lock the slot row, count the
+    places taken, insert the appointment with the lowest free seat, its event
+    row and the confirmation. The reminders are created by the reminder sweep
+    when they come due (`appointment_reminders_send`)."""
     on_behalf = _acting_for(actor, resident)
     now = timezone.now()
     reason = reason.strip()
@@ -295,368 +261,45 @@ def appointment_book(
         raise BookingError(_("Please tell the hospital the reason for your visit."))
     if id_document not in dict(documents_available(resident)):
         raise DocumentNotOnProfile
-    fast = _lock and _after_count is None and connection.vendor == "postgresql"
-    book = _book_postgresql if fast else _book_orm
-    arguments = {
-        "actor": actor, "resident": resident, "slot_id": slot_id, "reason": reason[:500], "id_document": id_document,
-        "pay_with_vouchers": pay_with_vouchers, "on_behalf": on_behalf, "now": now, "lock": _lock,
-        "after_count": _after_count,
-    }
     try:
-        if fast and not connection.in_atomic_block and connection.get_autocommit():
-            # Not inside a caller's transaction: the booking statement is a
-            # transaction of its own (one round trip; see `_book_postgresql`).
-            appointment = _book_postgresql(**arguments)
-        else:
-            with transaction.atomic():
-                appointment = book(**arguments)
+        with transaction.atomic():
+            slot = _lock_slots([slot_id], waiting_resident=resident).get(slot_id)
+            if slot is None:
+                raise SlotUnavailable
+            _check_slot_open(slot, resident=resident, now=now)
+            if pay_with_vouchers and not vouchers_allowed(slot.department):
+                raise VouchersNotAccepted
+            seat = _free_seat(slot, resident=resident, now=now)
+            if seat is None:
+                raise SlotTaken
+            appointment = Appointment.objects.create(
+                reference=_new_reference(), resident=resident, slot=slot, starts_at=slot.starts_at,
+                seat=seat, seat_limit=slot.capacity, reason=reason[:500], id_document=id_document,
+                pay_with_vouchers=pay_with_vouchers, booked_by=actor,
+                reminders_done=_reminders_passed(slot.starts_at, now=now),
+            )
+            if slot.resident_waiting:
+                WaitlistEntry.objects.filter(
+                    resident=resident, department=slot.department,
+                    status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
+                    date=timezone.localtime(slot.starts_at).date(),
+                ).update(status=WaitlistEntry.Status.ACCEPTED)
+            _event(appointment, AppointmentEvent.Action.BOOKED, actor=actor, on_behalf=on_behalf, to_slot=slot)
+            notify(recipient=resident, event="appointment_booked", context=_context(appointment, slot),
+                   link=_link(resident, "detail", appointment.reference))
     except IntegrityError as error:
-        if not _lock:
-            raise  # the race test wants to see the raw constraint error
-        # One active booking per resident per time is checked by its unique
-        # constraint alone (one query fewer on the hot path). The seat constraint
-        # is only reachable without the lock.
-        if "per_resident_time" in str(error) or "resident_id" in str(error):
+        # One active booking per resident per time is checked by its constraint
+        # alone. The seat constraint is reached only without the slot's lock.
+        constraint = violated_constraint(error)
+        if constraint == ONE_BOOKING_PER_RESIDENT_TIME:
             raise AlreadyBookedAtThatTime from error
-        raise SlotTaken(alternatives=_alternatives(slot_id, resident)) from error
+        if constraint == ONE_BOOKING_PER_SEAT:
+            raise SlotTaken(alternatives=_alternatives(slot_id, resident)) from error
+        raise
     except (SlotTaken, SlotUnavailable) as error:
         if not error.alternatives:
             error.alternatives = _alternatives(slot_id, resident)
         raise
-    return appointment
-
-
-def _book_orm(*, actor, resident, slot_id, reason, id_document, pay_with_vouchers, on_behalf, now, lock, after_count):
-    if lock:
-        slot = _lock_slots([slot_id], waiting_resident=resident).get(slot_id)
-    else:
-        slot = Slot.objects.select_related("department__hospital").filter(pk=slot_id).first()
-    if slot is None:
-        raise SlotUnavailable
-    _check_slot_open(slot, resident=resident, now=now)
-    if pay_with_vouchers and not vouchers_allowed(slot.department):
-        raise VouchersNotAccepted
-    seat = _free_seat(slot, resident=resident, now=now)
-    if after_count is not None:
-        after_count()
-    if seat is None:
-        raise SlotTaken
-    appointment = Appointment.objects.create(
-        reference=_new_reference(), resident=resident, slot=slot, starts_at=slot.starts_at,
-        seat=seat, seat_limit=slot.capacity, reason=reason, id_document=id_document,
-        pay_with_vouchers=pay_with_vouchers, booked_by=actor,
-        reminders_done=_reminders_passed(slot.starts_at, now=now),
-    )
-    if getattr(slot, "resident_waiting", True):
-        WaitlistEntry.objects.filter(
-            resident=resident, department=slot.department,
-            status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
-            date=timezone.localtime(slot.starts_at).date(),
-        ).update(status=WaitlistEntry.Status.ACCEPTED)
-    _event(appointment, AppointmentEvent.Action.BOOKED, actor=actor, on_behalf=on_behalf, to_slot=slot)
-    # rendered by the worker that sends it (see `_book_postgresql`)
-    notify(recipient=resident, event="appointment_booked", context=_context(appointment, slot),
-           link=_link(resident, "detail", appointment.reference), render_now=False)
-    return appointment
-
-
-# --- booking on PostgreSQL ----------------------------------------------------
-#
-# Issue #5: a booking must cost no more than a few plain inserts. Through the ORM
-# it was ten round trips and ~4 ms of Python (query compilation, model
-# instances) per booking. On PostgreSQL it is one hand-written statement,
-# `_BOOK_SQL`, which outside a caller's transaction is a transaction of its
-# own: one round trip.
-#
-# 1. `target` locks the slot row (FOR UPDATE OF the slot only, as `_lock_slots`)
-#    and works out what the rules and the rows need: whether the slot is open
-#    and takes vouchers, the confirmation's context (the names in every
-#    language, the local time), the reminders already past, and whether the
-#    resident is on a waiting list of the department.
-# 2. `taken` and `free`: the lowest free seat, counting the taken seats and the
-#    live holds of other residents (as `_free_seat`); none if the slot is
-#    closed or does not take the vouchers asked for.
-# 3. The appointment, its event row, the waiting-list update, the confirmation
-#    (the rows `notify` writes) and its deliveries. No free seat: no row is
-#    written, and the result says why (SlotUnavailable, VouchersNotAccepted or
-#    SlotTaken).
-#
-# Why the seat this statement chooses is safe. In READ COMMITTED a statement
-# reads the rows committed before it started. If it had to wait for the slot's
-# lock, the booking that held the lock is not among them, and the statement may
-# choose that booking's seat. The unique constraint on (slot, seat) among active
-# bookings then stops the insert (ON CONFLICT DO NOTHING: nothing else is
-# written either) and the statement is sent again, now seeing that booking
-# (`_BOOK_ATTEMPTS`). A seat is a number from 1 to the slot's capacity (a check
-# constraint) and unique per slot, so a slot never holds more active bookings
-# than places, whatever a statement saw. Places can also be taken by a hold for
-# the waiting list, which no constraint covers: whoever writes a hold updates
-# the slot row too (`_offer_freed_place`), the locked row then differs from the
-# one the statement's snapshot holds (`current`: their xmin), and the statement
-# writes nothing and is sent again. (An admin's change of capacity does the same.)
-#
-# The confirmation is stored unrendered, with its context, like a reminder that
-# has come due: the worker that sends it renders it (`sending.deliver`), and so
-# does the inbox if it shows the message first
-# (`notifications.services.render_unrendered`). The reminders are not written
-# here: the reminder sweep creates each when it comes due
-# (`appointment_reminders_send`; the appointment row counts them in
-# `reminders_done`).
-#
-# `_book_orm` is the same booking for other databases; tests/appointments check
-# that both write the same rows, and test_concurrency that neither overbooks.
-
-_TABLES = {
-    "slot": Slot._meta.db_table,
-    "appointment": Appointment._meta.db_table,
-    "event": AppointmentEvent._meta.db_table,
-    "waitlist": WaitlistEntry._meta.db_table,
-    "notification": Notification._meta.db_table,
-    "delivery": Delivery._meta.db_table,
-}
-
-# How many times a booking statement is sent when its seat was taken by a
-# booking it could not see (see above). Each retry sees at least one more
-# booking of the slot, so a slot with N places needs at most N; beyond this
-# the answer is SlotTaken.
-_BOOK_ATTEMPTS = 10
-
-_APPOINTMENT_FIELDS = Appointment._meta.concrete_fields
-_LANGUAGE_CODES = frozenset(code for code, _name in settings.LANGUAGES)
-
-_BOOK_SQL = """
-    WITH target AS (
-        SELECT s.department_id, s.starts_at, s.capacity,
-               s.xmin = (SELECT xmin FROM {slot} WHERE id = %(slot)b) AS current,
-               NOT s.is_blocked AND s.starts_at > %(now)b AND h.is_active AS open,
-               h.is_voucher_point AND d.accepts_vouchers AS takes_vouchers,
-               (s.starts_at AT TIME ZONE %(zone)b)::date AS day,
-               (SELECT count(*) FROM unnest(%(reminders)b::interval[]) AS before
-                 WHERE s.starts_at - before <= %(now)b)::smallint AS reminders_done,
-               jsonb_build_object(
-                   'reference', %(reference)b,
-                   'when', to_char(s.starts_at AT TIME ZONE %(zone)b, 'YYYY-MM-DD HH24:MI'),
-                   'hospital', {hospital_names},
-                   'department', CASE WHEN {department_named} THEN {department_names} ELSE {specialty_names} END
-               ) AS context,
-               EXISTS (SELECT 1 FROM {waitlist} w
-                        WHERE w.resident_id = %(resident)b AND w.department_id = s.department_id
-                          AND w.status IN ({waitlist_waiting}, {waitlist_offered})) AS resident_waiting
-          FROM {slot} s
-          JOIN {department} d ON d.id = s.department_id
-          JOIN {hospital} h ON h.id = d.hospital_id
-          JOIN {specialty} sp ON sp.id = d.specialty_id
-         WHERE s.id = %(slot)b
-           FOR UPDATE OF s
-    ), taken AS (
-        SELECT a.seat FROM {appointment} a WHERE a.slot_id = %(slot)b AND a.status <> {status_cancelled}
-        UNION ALL
-        SELECT 0 FROM {waitlist} w
-         WHERE w.offered_slot_id = %(slot)b AND w.status = {waitlist_offered} AND w.offer_expires_at > %(now)b
-           AND w.resident_id <> %(resident)b
-    ), free AS (
-        SELECT min(n) AS seat FROM target, generate_series(1, target.capacity) AS n
-         WHERE target.open AND target.current AND (target.takes_vouchers OR NOT %(pay_with_vouchers)b)
-           AND n NOT IN (SELECT seat FROM taken) AND (SELECT count(*) FROM taken) < target.capacity
-    ), appointment AS (
-        INSERT INTO {appointment} (reference, resident_id, slot_id, starts_at, seat, seat_limit, reason, id_document,
-                                   pay_with_vouchers, status, booked_by_id, created_at, updated_at, reminders_done)
-        SELECT %(reference)b, %(resident)b, %(slot)b, target.starts_at, free.seat, target.capacity, %(reason)b,
-               %(id_document)b, %(pay_with_vouchers)b, {status_booked}, %(actor)b, %(now)b, %(now)b,
-               target.reminders_done
-          FROM target, free WHERE free.seat IS NOT NULL
-            ON CONFLICT (slot_id, seat) WHERE status <> {status_cancelled} DO NOTHING
-        RETURNING id
-    ), event AS (
-        INSERT INTO {event} (appointment_id, action, actor_id, on_behalf, to_slot_id, note, created_at)
-        SELECT id, {action_booked}, %(actor)b, %(on_behalf)b, %(slot)b, '', %(now)b FROM appointment
-    ), waitlist AS (
-        UPDATE {waitlist} w SET status = {waitlist_accepted}
-          FROM target
-         WHERE target.resident_waiting AND EXISTS (SELECT 1 FROM appointment)
-           AND w.resident_id = %(resident)b AND w.department_id = target.department_id AND w.date = target.day
-           AND w.status IN ({waitlist_waiting}, {waitlist_offered})
-    ), notification AS (
-        INSERT INTO {notification} (recipient_id, event, context, language, subject, body, body_html, link,
-                                    group_key, send_after, created_at)
-        SELECT %(resident)b, {event_name}, target.context, %(language)b, '', '', '', %(link)b, '', %(now)b, %(now)b
-          FROM appointment, target
-        RETURNING id
-    ), delivery AS (
-        INSERT INTO {delivery} (notification_id, channel, state, attempts, next_attempt_at, queued_at, last_error)
-        SELECT n.id, c.channel, {delivery_pending}, 0, %(now)b, %(now)b, ''
-          FROM notification n, unnest(%(channels)b::text[]) AS c(channel)
-        RETURNING id
-    )
-    SELECT target.open, target.current, target.takes_vouchers, free.seat, appointment.id, target.starts_at,
-           target.capacity,
-           target.reminders_done, ARRAY(SELECT id FROM delivery ORDER BY id)
-      FROM target CROSS JOIN free LEFT JOIN appointment ON true
-"""
-
-
-class _Booked(NamedTuple):
-    """The booking statement's one row (none: there is no such slot)."""
-
-    open: bool
-    current: bool  # False: the slot row changed after the statement began (see above); send again
-    takes_vouchers: bool
-    seat: int | None  # the seat chosen; None: no place left
-    appointment_id: int | None  # None with a seat: taken meanwhile, send again
-    starts_at: datetime
-    capacity: int
-    reminders_done: int
-    queued: list[int]  # the confirmation's deliveries
-
-
-def _names_sql(alias: str) -> str:
-    """`_names` in SQL: each language's name with its fallbacks (a name column
-    is NULL or '' when unset; the last one needs no nullif)."""
-    def name(code: str) -> str:
-        *first, last = (f"{alias}.{column}" for column in translated_columns("name", code))
-        return "coalesce({})".format(", ".join([*(f"nullif({column}, '')" for column in first), last, "''"]))
-
-    return "jsonb_build_object({})".format(", ".join(f"{_literal(code)}, {name(code)}" for code, _n in settings.LANGUAGES))
-
-
-def _department_named_sql(language: str) -> str:
-    """Whether the department has a name in `language` or its fallbacks, as
-    `department.name` reads it with `language` active: `_context` then names
-    the department, else its specialty. (A name column is NULL or '' when unset.)"""
-    return " OR ".join(f"d.{column} > ''" for column in translated_columns("name", language))
-
-
-@functools.cache
-def _prepared_cursor_class():
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
-    class PreparedCursor(ServerBindingCursor):
-        def execute(self, query, params=None, *, prepare=True, **kwargs):
-            return super().execute(query, params, prepare=prepare, **kwargs)
-
-        def _send_query_prepared(self, name, pgq, **kwargs):
-            # psycopg keeps the statement text only for unprepared queries;
-            # Django's query log (DEBUG, assertNumQueries) reads it from there.
-            self._query = pgq
-            return super()._send_query_prepared(name, pgq, **kwargs)
-
-    return PreparedCursor
-
-
-def _prepared_cursor():
-    """A Django cursor (query logging, execute wrappers, Django's exceptions)
-    whose statements are bound and prepared by the server, once per connection:
-    planning the booking statement cost more server time than running it, and
-    quoting the parameters into the SQL text (Django's default client-side
-    binding) cost more Python time than the rest of the booking. The statement
-    uses `%(name)b` placeholders: parameters in binary, which psycopg dumps with
-    less work than text (arrays especially). The psycopg cursor is made once per
-    connection and kept on it (making one cost as much as binding a statement).
-    (Behind PgBouncer this needs its prepared-statement support, 1.21+.)"""
-    connection.ensure_connection()
-    raw = connection.connection
-    if raw.prepare_threshold is None:
-        # With DATABASE_PREPARED_STATEMENTS=0 Django switches psycopg's preparing
-        # off (for poolers), and psycopg then ignores prepare=True too; this
-        # statement is still worth preparing (the threshold only matters to
-        # server-binding cursors, which the ORM then does not use).
-        raw.prepare_threshold = 5
-    cursor = getattr(raw, "_portal_booking_cursor", None)
-    if cursor is None:
-        with connection.wrap_database_errors:
-            cursor = raw._portal_booking_cursor = _prepared_cursor_class()(raw)
-    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
-
-
-# The statement's constants, written into it as literals: fewer parameters to
-# send, and the planner can match the partial indexes on status to them.
-_CONSTANTS = {
-    "status_booked": Appointment.Status.BOOKED, "status_cancelled": Appointment.Status.CANCELLED,
-    "action_booked": AppointmentEvent.Action.BOOKED, "waitlist_waiting": WaitlistEntry.Status.WAITING,
-    "waitlist_offered": WaitlistEntry.Status.OFFERED, "waitlist_accepted": WaitlistEntry.Status.ACCEPTED,
-    "delivery_pending": Delivery.State.PENDING, "event_name": "appointment_booked",
-}
-
-
-def _literal(value: str) -> str:
-    if not value.replace("_", "").replace("-", "").isalnum() or not value.isascii():
-        raise ValueError(f"not a plain constant: {value!r}")
-    return f"'{value}'"
-
-
-@functools.cache
-def _sql(template: str, language: str) -> str:
-    """The statement's text, with its names and constants, on one line and
-    without optional spaces: psycopg caches the parsing of a statement's
-    placeholders only for texts of up to 4,096 bytes
-    (`MAX_CACHED_STATEMENT_LENGTH`); parsed afresh, this one cost more Python
-    time than the rest of the booking. A test keeps it below.
-    `language` is the active language (one statement for each), which decides
-    how the department is named in the confirmation (`_department_named_sql`)."""
-    from portal.hospitals.models import Department, Hospital, Specialty
-
-    text = " ".join(template.format(
-        **_TABLES, department=Department._meta.db_table, hospital=Hospital._meta.db_table,
-        specialty=Specialty._meta.db_table, **{name: _literal(str(value)) for name, value in _CONSTANTS.items()},
-        hospital_names=_names_sql("h"), department_names=_names_sql("d"), specialty_names=_names_sql("sp"),
-        department_named=_department_named_sql(language),
-    ).split())
-    # and without the spaces after commas, inside brackets and around comparisons
-    # (no literal in it has any)
-    for spaced, tight in ((", ", ","), ("( ", "("), (" )", ")"), (" = ", "="), (" <> ", "<>"), (" <= ", "<="),
-                          (" < ", "<"), (" > ", ">")):
-        text = text.replace(spaced, tight)
-    return text
-
-
-def _book_postgresql(*, actor, resident, slot_id, reason, id_document, pay_with_vouchers, on_behalf, now, lock,
-                     after_count) -> Appointment:
-    """The booking in one statement (see the comment above `_TABLES`). `lock`
-    and `after_count` are the ORM path's test hooks; this path always locks."""
-    reference = _new_reference()
-    parameters = {
-        "slot": slot_id, "resident": resident.pk, "actor": actor.pk, "now": now, "reference": reference,
-        "reason": reason, "id_document": id_document, "pay_with_vouchers": pay_with_vouchers, "on_behalf": on_behalf,
-        "zone": timezone.get_current_timezone_name(), "reminders": list(REMINDERS),
-        "language": language_of(resident), "link": _detail_link(resident, reference),
-        "channels": channels_for(resident),
-    }
-    active = translation.get_language()
-    statement = _sql(_BOOK_SQL, active if active in _LANGUAGE_CODES else settings.LANGUAGE_CODE)
-    cursor = _prepared_cursor()  # the connection's, not closed: see `_prepared_cursor`
-    for _attempt in range(_BOOK_ATTEMPTS):
-        cursor.execute(statement, parameters)
-        row = cursor.fetchone()
-        if row is None:
-            raise SlotUnavailable
-        booked = _Booked(*row)
-        if not booked.open:
-            raise SlotUnavailable
-        if not booked.current:
-            continue  # a hold or a new capacity this statement could not see: send it again
-        if pay_with_vouchers and not booked.takes_vouchers:
-            raise VouchersNotAccepted
-        if booked.seat is None:
-            raise SlotTaken
-        if booked.appointment_id is not None:
-            break
-        # The seat went to a booking this statement could not see: send it again.
-    else:
-        raise SlotTaken
-    if booked.queued:
-        queued = booked.queued
-        transaction.on_commit(lambda: sending.queue(queued))
-    fields = {
-        "id": booked.appointment_id, "reference": reference, "resident_id": resident.pk, "slot_id": slot_id,
-        "starts_at": booked.starts_at, "seat": booked.seat, "seat_limit": booked.capacity, "reason": reason,
-        "id_document": id_document, "pay_with_vouchers": pay_with_vouchers, "status": Appointment.Status.BOOKED,
-        "booked_by_id": actor.pk, "created_at": now, "updated_at": now, "cancelled_at": None,
-        "reminders_done": booked.reminders_done,
-    }
-    # as a query would load it (a new field must be added here: KeyError)
-    appointment = Appointment.from_db(connection.alias, None, [fields[f.attname] for f in _APPOINTMENT_FIELDS])
-    Appointment.resident.field.set_cached_value(appointment, resident)
-    Appointment.booked_by.field.set_cached_value(appointment, actor)
     return appointment
 
 
@@ -732,7 +375,7 @@ def appointment_cancel(*, actor, resident, reference: str) -> Appointment:
             raise NotPermitted
         if appointment.status != Appointment.Status.BOOKED:
             raise NotActive
-        slot = _lock_slots([appointment.slot_id])[appointment.slot_id]
+        slot = appointment.slot = _lock_slots([appointment.slot_id])[appointment.slot_id]
         hospital_settings = selectors.booking_settings_for(slot.department.hospital)
         _check_cutoff(appointment, hours=hospital_settings.cancel_cutoff_hours, now=now)
         _cancel(appointment, slot=slot, actor=actor, on_behalf=on_behalf, action=AppointmentEvent.Action.CANCELLED, now=now)
@@ -859,9 +502,7 @@ def _offer_freed_place(slot: Slot, *, now: datetime) -> WaitlistEntry | None:
     waiting resident, holding it for the hospital's hold time."""
     if slot.is_blocked or slot.starts_at <= now:
         return None
-    taken = len(_taken_seats(slot))
-    holds = WaitlistEntry.objects.filter(offered_slot=slot, status=WaitlistEntry.Status.OFFERED, offer_expires_at__gt=now).count()
-    if taken + holds >= slot.capacity:
+    if _free_seat(slot, now=now) is None:
         return None
     day = timezone.localtime(slot.starts_at).date()
     entry = (
@@ -876,10 +517,6 @@ def _offer_freed_place(slot: Slot, *, now: datetime) -> WaitlistEntry | None:
     if entry is None:
         return None
     hold = selectors.booking_settings_for(slot.department.hospital).offer_hold_minutes
-    # A new version of the slot row: a booking statement that waited for this
-    # transaction's lock with an older snapshot, which cannot see the hold, then
-    # sees that the row changed and starts again (see `_BOOK_SQL`).
-    Slot.objects.filter(pk=slot.pk).update(capacity=F("capacity"))
     entry.status = WaitlistEntry.Status.OFFERED
     entry.offered_slot = slot
     entry.offer_expires_at = now + timedelta(minutes=hold)

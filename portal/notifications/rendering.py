@@ -44,3 +44,12 @@ def render_event(event: str, context: dict, language: str) -> RenderedMessage:
             html_template = get_template("notifications/email_default.html")
         html = html_template.render(html_context)
     return RenderedMessage(subject=subject, text=text, html=html.strip())
+
+
+def render_notification(notification) -> RenderedMessage:
+    """A notification rendered from its event, context, link and language (the
+    recipient's, chosen when it was written); nothing is saved."""
+    context = {**(notification.context or {}), "recipient": notification.recipient, "link": notification.link}
+    rendered = render_event(notification.event, context, notification.language)
+    # An empty subject would leave nothing to show in the inbox's list.
+    return RenderedMessage(subject=rendered.subject or notification.event, text=rendered.text, html=rendered.html)

@@ -7,10 +7,7 @@ from .models import Notification
 
 def inbox_for(user) -> QuerySet[Notification]:
     """Messages already due for the user (scheduled reminders appear when due),
-    newest first. Only the columns an inbox shows are loaded. Some may not be
-    rendered yet (an empty subject: a booking's confirmation the worker has not
-    sent yet, a reminder the sweeper has not reached): the views render them
-    with services.render_unrendered before showing them."""
+    newest first. Only the columns an inbox shows are loaded."""
     return Notification.objects.filter(
         recipient=user, send_after__lte=timezone.now(), cancelled_at__isnull=True
     ).defer("body_html", "context")

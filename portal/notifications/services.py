@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 
 from . import sending
 from .models import Delivery, Notification
-from .rendering import render_event
+from .rendering import render_notification
 
 logger = logging.getLogger(__name__)
 
@@ -47,55 +47,35 @@ def notify(
     link: str = "",
     group_key: str = "",
     send_after: datetime | None = None,
-    render_now: bool = True,
 ) -> Notification:
     """Record a message for `recipient` and queue its deliveries after commit.
 
-    The message is rendered in the recipient's language (chosen now) -- never
-    the sender's -- under translation.override, and stored with the
-    notification: at once for an immediate message; for a scheduled one
-    (`send_after` in the future) when it comes due, by the outbox sweeper (or by
-    the worker that claims it, whichever is first; see
-    sending.render_due_notifications). Most reminders are cancelled or changed
-    before they are due, so rendering them at booking time was wasted work.
-    `context` must be JSON-serialisable: it is stored with the message, and the
-    event's templates receive it plus `recipient` and `link`.
-    `send_after` schedules a reminder (the sweeper renders and sends it when due;
-    it shows in the inbox from then on); `group_key` lets it be cancelled later
-    with `cancel_pending(group_key=...)`. With `render_now=False` an immediate
-    message is stored unrendered too, for a caller that must not wait for the
-    rendering (a booking): the worker that sends it renders it, and so does the
-    inbox if it shows the message first (`render_unrendered`).
+    The message is rendered now, in the recipient's language (never the
+    sender's), and stored with the notification: it says what was true when it
+    was written, and every channel and the inbox show the same text
+    (docs/decisions/0021). `context` must be JSON-serialisable: it is stored with
+    the message, and the event's templates receive it plus `recipient` and
+    `link`. `send_after` schedules the message (the outbox sweeper queues it when
+    due; it shows in the inbox from then on); `group_key` lets it be cancelled
+    later with `cancel_pending(group_key=...)`.
     """
-    context = dict(context or {})
-    language = language_of(recipient)
     now = timezone.now()
     due = send_after or now
     immediate = due <= now
-    if immediate and render_now:
-        rendered = render_event(event, {**context, "recipient": recipient, "link": link}, language)
-    else:
-        rendered = sending.NOT_RENDERED
-    # The two inserts are atomic on their own; inside the caller's transaction no
-    # savepoint is needed (two round trips saved per message): an error here is
-    # the caller's error.
+    notification = Notification(
+        recipient=recipient, event=event, context=dict(context or {}), language=language_of(recipient),
+        link=link, group_key=group_key, send_after=due,
+    )
+    rendered = render_notification(notification)
+    notification.subject, notification.body, notification.body_html = rendered.subject, rendered.text, rendered.html
+    # Atomic on its own; inside the caller's transaction no savepoint is needed:
+    # an error here is the caller's error.
     with transaction.atomic(savepoint=False):
-        notification = Notification.objects.create(
-            recipient=recipient,
-            event=event,
-            context=context,
-            language=language,
-            subject=rendered.subject,
-            body=rendered.text,
-            body_html=rendered.html,
-            link=link,
-            group_key=group_key,
-            send_after=due,
-        )
+        notification.save()
         deliveries = Delivery.objects.bulk_create(
             [
-                # queued_at is set optimistically for immediate deliveries; a failed
-                # publish clears it so the sweeper takes over (sending.queue).
+                # queued_at is set for immediate deliveries, which are queued on
+                # commit; a failed publish clears it so the sweeper takes over (sending.queue).
                 Delivery(notification=notification, channel=channel, next_attempt_at=due,
                          queued_at=now if immediate else None)
                 for channel in channels_for(recipient)
@@ -107,35 +87,20 @@ def notify(
     return notification
 
 
-def render_unrendered(notifications) -> None:
-    """Render the messages among `notifications` that are still unrendered (an
-    empty subject: see `notify`), store them, and fill them in, so a page can
-    show them. One query for all of them; none if every one is rendered."""
-    waiting = [notification for notification in notifications if not notification.subject]
-    if not waiting:
-        return
-    stored = Notification.objects.select_related("recipient__profile").in_bulk([n.pk for n in waiting])
-    for notification in waiting:
-        rendered = sending.render_stored(stored[notification.pk])
-        notification.subject, notification.body, notification.body_html = rendered.subject, rendered.text, rendered.html
-
-
 def context_value_mask(*, group_key: str, event: str, key: str, mask: str) -> int:
     """Replace the value of `key` in the context of a group's `event` messages with
-    `mask`, and render again those already rendered: for a value that must not
-    outlive its use, such as a one-time code. What was already sent is not
-    recalled. Returns how many messages changed."""
+    `mask`, and render them again: for a value that must not outlive its use,
+    such as a one-time code. What was already sent is not recalled. Returns how
+    many messages changed."""
     changed = 0
     messages = Notification.objects.select_for_update(of=("self",)).select_related("recipient__profile")
     for notification in messages.filter(group_key=group_key, event=event):
         if (notification.context or {}).get(key) in (None, mask):
             continue
         notification.context = {**notification.context, key: mask}
-        fields = {"context": notification.context}
-        if notification.subject:  # rendered: render again (unrendered ones render from the masked context)
-            rendered = sending.render_notification(notification)
-            fields.update(subject=rendered.subject, body=rendered.text, body_html=rendered.html)
-        Notification.objects.filter(pk=notification.pk).update(**fields)
+        rendered = render_notification(notification)
+        Notification.objects.filter(pk=notification.pk).update(
+            context=notification.context, subject=rendered.subject, body=rendered.text, body_html=rendered.html)
         changed += 1
     return changed
 

@@ -15,15 +15,12 @@ PAGE_SIZE = 20
 @login_required
 def inbox(request):
     page = Paginator(selectors.inbox_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)  # the template shows these very objects
-    services.render_unrendered(page.object_list)
     return render(request, "notifications/inbox.html", {"page": page})
 
 
 @login_required
 def detail(request, notification_id: int):
     notification = selectors.notification_for(request.user, notification_id)
-    services.render_unrendered([notification])
     if not notification.is_read:
         services.mark_read(user=request.user, notification_ids=[notification.pk])
     return render(request, "notifications/detail.html", {"notification": notification})

@@ -98,10 +98,8 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if USING_POSTGRES:
-    # Django's backend, with a health check that reads libpq's state and the
-    # socket instead of running SELECT 1 before every request (see its docstring).
-    DATABASES["default"]["ENGINE"] = "portal.core.db.postgresql"
-    # A new connection per request halved throughput on these machines.
+    # Connections are kept between requests (opening one costs more than most
+    # requests); Django checks a kept one (SELECT 1) before its first query.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # The working set (hospitals, the Connect list) sits in memory, where a random
@@ -112,12 +110,6 @@ if USING_POSTGRES:
     # when DATABASE_PLANNER_OPTIONS is set to "" (see README).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = env(
         "DATABASE_PLANNER_OPTIONS", default="-c random_page_cost=1.1")
-    # Server-side parameter binding lets psycopg prepare a statement the fifth time
-    # a connection runs it: the search queries then skip PostgreSQL's planning
-    # (about 1 ms of a 2-3 ms query). Turn off (DATABASE_PREPARED_STATEMENTS=0)
-    # behind a transaction-mode connection pooler such as PgBouncer < 1.21.
-    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
-        DATABASES["default"]["OPTIONS"].update({"server_side_binding": True, "prepare_threshold": 5})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
@@ -239,6 +231,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     },
     "core-remove-orphan-files": {  # private uploads of rolled-back transactions
         "task": "portal.core.tasks.remove_orphan_files",
+        "schedule": 3600.0,
+    },
+    "core-expire-idempotency-keys": {  # stored answers of API writes, kept 24 hours
+        "task": "portal.core.tasks.expire_idempotency_keys",
         "schedule": 3600.0,
     },
     # --- appointments (begin) ---

@@ -4,8 +4,7 @@ user (404 outside it); moves go through the same services as the pages."""
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as DrfPermissionDenied
@@ -15,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.centres.selectors import staff_can_assist
+from portal.core.idempotency import IDEMPOTENCY_KEY, IDEMPOTENCY_RESPONSES, idempotent
 from portal.core.schema import ErrorDetail
 from portal.hospitals.models import BorderPoint
 
@@ -102,17 +102,10 @@ class TransferListCreate(APIView):
         transfers = selectors.transfers_visible_to(request.user)[:200]
         return Response(TransferOutput(transfers, many=True).data)
 
-    @extend_schema(
-        request=TransferInput, responses={201: TransferDetailOutput, 404: ErrorDetail},
-        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
-                                     description="A repeat with the same key returns the stored answer.")],
-    )
+    @extend_schema(request=TransferInput, responses={201: TransferDetailOutput, 404: ErrorDetail, **IDEMPOTENCY_RESPONSES},
+                   parameters=[IDEMPOTENCY_KEY])
+    @idempotent
     def post(self, request):
-        key = request.headers.get("Idempotency-Key", "").strip()[:100]
-        if key:
-            replay = services.idempotent_transfer(user=request.user, key=key)
-            if replay is not None:
-                return self._answer(replay, replayed=True)
         data = TransferInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -127,27 +120,16 @@ class TransferListCreate(APIView):
         if values["patient_kind"] == TransferRequest.PatientKind.RESIDENT:
             patient_user = get_user_model().objects.filter(email__iexact=patient_email, is_active=True).first()
         try:
-            with transaction.atomic():
-                transfer = services.transfer_submit(actor=request.user, requester=requester,
-                                                    patient_user=patient_user, **values)
-                if key:
-                    services.idempotency_remember(user=request.user, key=key, transfer=transfer)
-        except IntegrityError:
-            replay = services.idempotent_transfer(user=request.user, key=key) if key else None
-            if replay is None:
-                raise
-            return self._answer(replay, replayed=True)
+            transfer = services.transfer_submit(actor=request.user, requester=requester,
+                                                patient_user=patient_user, **values)
         except (ValidationError, PermissionDenied) as error:
             raise _drf_error(error) from error
         return self._answer(transfer)
 
-    def _answer(self, transfer, replayed=False):
+    def _answer(self, transfer):
         transfer = selectors.transfer_for(self.request.user, transfer.pk)
-        response = Response(TransferDetailOutput(transfer, context={"request": self.request}).data,
-                            status=status.HTTP_201_CREATED)
-        if replayed:
-            response["Idempotent-Replayed"] = "true"
-        return response
+        return Response(TransferDetailOutput(transfer, context={"request": self.request}).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class TransferDetail(generics.RetrieveAPIView):

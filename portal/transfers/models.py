@@ -215,18 +215,3 @@ class TransferEvent(models.Model):
         if self.pk is not None:
             raise ValueError("Transfer events are append-only.")
         super().save(*args, **kwargs)
-
-
-class IdempotencyKey(models.Model):
-    """An API create remembered per user and Idempotency-Key header; a repeat returns the stored answer."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=100)
-    transfer = models.ForeignKey(TransferRequest, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="transfers_idempotency_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id}:{self.key}"

@@ -23,7 +23,6 @@ from .models import (
     Attachment,
     Escort,
     Follower,
-    IdempotencyKey,
     Route,
     TransferEvent,
     TransferRequest,
@@ -302,20 +301,3 @@ def attachment_add(*, actor, transfer: TransferRequest, upload) -> Attachment:
     except Exception:
         path.unlink(missing_ok=True)
         raise
-
-
-# --- API idempotency ----------------------------------------------------------
-
-
-def idempotent_transfer(*, user, key: str) -> TransferRequest | None:
-    found = IdempotencyKey.objects.filter(user=user, key=key).select_related("transfer").first()
-    return found.transfer if found else None
-
-
-def idempotency_remember(*, user, key: str, transfer: TransferRequest) -> TransferRequest:
-    """Store the key with the transfer just created (inside the creating transaction).
-    If a concurrent request with the same key won, raise IntegrityError so the
-    caller's transaction rolls back and it returns the winner's transfer."""
-    with transaction.atomic():
-        IdempotencyKey.objects.create(user=user, key=key, transfer=transfer)
-    return transfer

@@ -4,7 +4,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from portal.appointments.models import Appointment, IdempotencyKey
+from portal.appointments.models import Appointment
+from portal.core.models import IdempotencyKey
 from tests import factories
 
 
@@ -151,3 +152,16 @@ def test_free_slots_query_count(booker, make_slot, hospital, django_assert_max_n
     with django_assert_max_num_queries(3):
         response = api(booker).get(f"/api/v1/hospitals/{hospital.pk}/slots/")
     assert len(response.json()) == 10
+
+
+def test_a_booking_request_costs_a_fixed_number_of_queries(booker, make_slot, django_assert_num_queries):
+    client, first, second = api(booker), make_slot(), make_slot()
+    # the booking's eight (see test_services), nothing more to answer
+    with django_assert_num_queries(8):
+        assert client.post("/api/v1/appointments/", book_payload(first), format="json").status_code == 201
+    # with an Idempotency-Key: its row written first and the answer stored, in
+    # a transaction of their own (a savepoint inside the test's: two more)
+    with django_assert_num_queries(12):
+        response = client.post("/api/v1/appointments/", book_payload(second), format="json",
+                               HTTP_IDEMPOTENCY_KEY="count-1")
+    assert response.status_code == 201

@@ -2,20 +2,27 @@
 
 Every thread waits at a barrier and then books (or reschedules into) the same slot,
 so the requests really overlap. The control run removes the lock and forces every
-request to read the count before any of them inserts: the check-then-insert then
-lets more requests through than there are places, and only the database constraint
-stops the overbooking (as errors). With the lock, exactly `capacity` win and the
-others get the clear "taken" answer."""
+request to read the count before any of them inserts (the `without_the_lock`
+fixture): the check-then-insert then lets more requests through than there are
+places, and only the seat constraint stops the overbooking. With the lock, exactly
+`capacity` win and the others get the clear "taken" answer from the count.
+
+The last tests make a booking wait for the slot's lock while another transaction
+books a seat or writes a waiting-list hold in that slot: the booking counts after
+the lock is granted, so it sees what the other one wrote."""
 
 import threading
 from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, connections, transaction
+from django.utils import timezone
 
 from portal.appointments import services
-from portal.appointments.models import Appointment
+from portal.appointments.models import Appointment, Slot, WaitlistEntry
+from portal.notifications import sending
+from portal.notifications.models import Notification
 
 from .factories import SlotFactory, make_resident
 
@@ -33,8 +40,8 @@ def _run_threads(count: int, work) -> Counter:
         try:
             barrier.wait()
             outcome = work(index)
-        except services.SlotTaken:
-            outcome = "taken"
+        except services.SlotTaken as error:
+            outcome = "taken by the seat constraint" if isinstance(error.__cause__, IntegrityError) else "taken"
         except IntegrityError:
             outcome = "integrity_error"
         except Exception as error:  # noqa: BLE001
@@ -92,34 +99,53 @@ def test_fifty_concurrent_reschedules_into_three_places(department):
     assert Appointment.objects.filter(status="booked").count() == THREADS
 
 
+@pytest.fixture
+def without_the_lock(monkeypatch):
+    """The booking's check-then-insert without its protection: the slot rows are
+    read without FOR UPDATE, and each request waits after counting until
+    `count` requests have counted. Returns the seats the requests believed free."""
+
+    def remove(count: int) -> list:
+        after_count = threading.Barrier(count)
+        believed_free = []
+        count_seats = services._free_seat
+
+        def free_seat_then_wait(slot, **kwargs):
+            seat = count_seats(slot, **kwargs)
+            believed_free.append(seat)
+            after_count.wait(timeout=30)
+            return seat
+
+        monkeypatch.setattr(services, "_slots_to_lock", Slot.objects.all)
+        monkeypatch.setattr(services, "_free_seat", free_seat_then_wait)
+        return believed_free
+
+    return remove
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_control_without_the_lock_the_race_is_real(department):
-    """The same check-then-insert without SELECT ... FOR UPDATE. A second barrier
-    after the count makes every request read before any inserts. More requests
-    than places believe there is room; the seat constraint turns the would-be
-    overbooking into errors. The locked run above has neither."""
+def test_control_without_the_lock_the_race_is_real(department, without_the_lock):
+    """The same booking without SELECT ... FOR UPDATE, every request counting
+    before any inserts. More requests than places believe there is room; the
+    seat constraint turns the would-be overbooking into "taken" answers. The
+    locked run above needs no constraint for that."""
     slot = SlotFactory(department=department, capacity=3)
     count = 10
     residents = [make_resident() for _ in range(count)]
-    after_count = threading.Barrier(count)
-    believed_free = []
+    believed_free = without_the_lock(count)
 
     def work(index):
         resident = residents[index]
-
-        def hook():
-            believed_free.append(index)
-            after_count.wait(timeout=30)
-
         services.appointment_book(actor=resident, resident=resident, slot_id=slot.pk, reason="r",
-                                  id_document="travel_permit", _lock=False, _after_count=hook)
+                                  id_document="travel_permit")
         return "booked"
 
     results = _run_threads(count, work)
-    assert len(believed_free) == count > slot.capacity  # everyone passed the capacity check
-    assert results["integrity_error"] > 0  # only the constraint stopped overbooking
-    assert Appointment.objects.filter(slot=slot, status="booked").count() <= slot.capacity
+    assert len(believed_free) == count > slot.capacity and None not in believed_free  # all passed the count
+    assert results["taken by the seat constraint"] > 0  # only the constraint stopped overbooking
+    assert results["booked"] + results["taken by the seat constraint"] == count
+    assert Appointment.objects.filter(slot=slot, status="booked").count() == results["booked"] <= slot.capacity
 
 
 @pytest.mark.postgres
@@ -149,3 +175,113 @@ def test_reminder_sweeps_at_the_same_time_create_each_reminder_once(department, 
     assert sorted(reminders.values_list("group_key", flat=True)) == sorted(
         f"appointment:{appointment.pk}" for appointment in appointments)
     assert set(Appointment.objects.values_list("reminders_done", flat=True)) == {1}
+
+
+# --- what a booking waiting for the slot's lock sees ----------------------------------
+
+def _book_behind_the_lock(slot, resident, while_locked):
+    """Another connection locks `slot`; the booking of `resident` starts and waits
+    for that lock; then the other connection runs `while_locked(locked slot)` and
+    commits. Returns what happened: {"booked": appointment} or {"taken": error},
+    and "while_locked": its result."""
+    locked, release, outcome = threading.Event(), threading.Event(), {}
+
+    def hold_the_lock():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                outcome["holder"] = cursor.fetchone()[0]
+            with transaction.atomic():
+                locked_slot = services._lock_slots([slot.pk])[slot.pk]
+                locked.set()
+                assert release.wait(30)
+                outcome["while_locked"] = while_locked(locked_slot)
+        finally:
+            connections.close_all()
+
+    def book():
+        try:
+            outcome["booked"] = services.appointment_book(actor=resident, resident=resident, slot_id=slot.pk,
+                                                          reason="r", id_document="travel_permit")
+        except services.SlotTaken as error:
+            outcome["taken"] = error
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_lock)
+    holder.start()
+    assert locked.wait(30)
+    booker = threading.Thread(target=book)
+    booker.start()
+    pause = threading.Event()
+    for _ in range(3000):  # until the booking is queued behind the holder's lock
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                           " AND %s = ANY(pg_blocking_pids(pid))", [outcome["holder"]])
+            if cursor.fetchone()[0]:
+                break
+        pause.wait(0.01)
+    else:
+        pytest.fail("the booking never waited for the lock")
+    release.set()
+    holder.join(30)
+    booker.join(30)
+    return outcome
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("capacity", "seat"), [(2, 2), (1, None)])
+def test_a_seat_booked_while_waiting_for_the_lock_is_counted(department, monkeypatch, capacity, seat):
+    """The booking that held the lock took seat 1: the waiting booking counts it
+    and takes seat 2, or is told "taken" when that was the only place."""
+    monkeypatch.setattr(sending, "queue", lambda ids: len(ids))
+    slot = SlotFactory(department=department, capacity=capacity)
+    first, second = make_resident(), make_resident()
+
+    def book_seat_one(locked_slot):
+        return Appointment.objects.create(reference="HOLDER01", resident=first, slot=locked_slot,
+                                          starts_at=slot.starts_at, seat=1, seat_limit=capacity, reason="r",
+                                          id_document="travel_permit", booked_by=first)
+
+    outcome = _book_behind_the_lock(slot, second, book_seat_one)
+
+    if seat is None:
+        assert "taken" in outcome and "booked" not in outcome
+        assert not isinstance(outcome["taken"].__cause__, IntegrityError)  # from the count, not the constraint
+        assert list(Appointment.objects.filter(slot=slot).values_list("seat", flat=True)) == [1]
+        assert not Notification.objects.filter(recipient=second).exists()
+    else:
+        assert outcome["booked"].seat == seat
+        assert sorted(Appointment.objects.filter(slot=slot).values_list("seat", flat=True)) == [1, 2]
+        assert Notification.objects.filter(recipient=second, event="appointment_booked").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_hold_written_while_waiting_for_the_lock_is_counted(department, monkeypatch):
+    """A hold is no seat, so no constraint would stop a booking that did not see
+    it: here the expiry sweep passes an expired hold to the next resident while
+    the booking waits for the slot's lock. The lock serialises the two, the
+    booking counts after it, and the held place is not taken."""
+    monkeypatch.setattr(sending, "queue", lambda ids: len(ids))
+    slot = SlotFactory(department=department, capacity=2)
+    booked, first_waiting, next_waiting, booker = (make_resident() for _ in range(4))
+    Appointment.objects.create(reference="BOOKED01", resident=booked, slot=slot, starts_at=slot.starts_at, seat=1,
+                               seat_limit=2, reason="r", id_document="travel_permit", booked_by=booked)
+    day = timezone.localtime(slot.starts_at).date()
+    WaitlistEntry.objects.create(resident=first_waiting, department=department, added_by=first_waiting, date=day,
+                                 status=WaitlistEntry.Status.OFFERED, offered_slot=slot,
+                                 offer_expires_at=timezone.now() - timedelta(minutes=1))  # ran out: not counted
+    waiting = WaitlistEntry.objects.create(resident=next_waiting, department=department, added_by=next_waiting,
+                                           date=day)
+
+    def expire_and_offer(locked_slot):
+        WaitlistEntry.objects.filter(resident=first_waiting).update(status=WaitlistEntry.Status.EXPIRED)
+        return services._offer_freed_place(locked_slot, now=timezone.now())
+
+    outcome = _book_behind_the_lock(slot, booker, expire_and_offer)
+
+    assert outcome["while_locked"].pk == waiting.pk  # the place went to the next resident, held
+    assert "taken" in outcome and "booked" not in outcome
+    assert list(Appointment.objects.filter(slot=slot).values_list("resident", flat=True)) == [booked.pk]

@@ -14,18 +14,10 @@ from portal.appointments.models import (
     Slot,
     WaitlistEntry,
 )
-from portal.notifications.models import Notification
+from portal.notifications import sending
+from portal.notifications.models import Delivery, Notification
+from portal.notifications.services import channels_for
 from tests import factories
-
-
-@pytest.fixture(autouse=True, params=[pytest.param("postgresql", marks=pytest.mark.postgres), "orm"])
-def booking_path(request, monkeypatch):
-    """Every rule here is checked on both ways of booking: the two hand-written
-    statements used on PostgreSQL, and the ORM path used on other databases
-    (services.appointment_book)."""
-    if request.param == "orm":
-        monkeypatch.setattr(services, "_book_postgresql", services._book_orm)
-    return request.param
 
 
 def test_booking_records_actor_event_and_notification(book, booker, slot):
@@ -35,6 +27,58 @@ def test_booking_records_actor_event_and_notification(book, booker, slot):
     event = appointment.events.get()
     assert (event.action, event.actor, event.on_behalf) == ("booked", booker, False)
     assert Notification.objects.filter(recipient=booker, event="appointment_booked").count() == 1
+
+
+def test_one_booking_costs_eight_queries(book, slot, django_assert_num_queries):
+    # Inside the test's transaction: SAVEPOINT, the slot locked (with its
+    # department and hospital, and whether the resident is waiting for a place
+    # there), the taken seats and holds, the appointment, its event, the
+    # confirmation and its deliveries (one insert), RELEASE SAVEPOINT.
+    with django_assert_num_queries(8):
+        book(slot)
+
+
+def test_the_confirmation_is_rendered_at_booking_in_the_residents_language(book, booker, slot):
+    booker.language = "zh-hant"
+    booker.save(update_fields=["language"])
+    appointment = book(slot)  # the request's language (English) does not matter
+    confirmation = Notification.objects.get(recipient=booker, event="appointment_booked")
+    assert confirmation.language == "zh-hant"
+    assert appointment.reference in confirmation.subject and appointment.reference in confirmation.body
+    assert "預約" in confirmation.body and confirmation.body_html
+    assert confirmation.link == services._link(booker, "detail", appointment.reference)
+    assert confirmation.context["reference"] == appointment.reference
+
+
+def test_the_confirmation_is_queued_after_commit(book, booker, slot, monkeypatch, django_capture_on_commit_callbacks):
+    queued = []
+    monkeypatch.setattr(sending, "queue", lambda ids: queued.extend(ids) or len(ids))
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment = book(slot)
+        assert queued == []
+    confirmation = Delivery.objects.filter(notification__recipient=booker, notification__event="appointment_booked")
+    assert queued == list(confirmation.order_by("id").values_list("id", flat=True)) != []
+    assert Delivery.objects.filter(notification__recipient=booker).count() == confirmation.count()
+    assert appointment.reminders_done == 0  # both reminders still to come, from the sweep
+
+
+def test_department_name_in_messages(department, book, booker, slot):
+    department.name_en, department.name_zh_hant, department.name_zh_hans = "Eye clinic", "眼科診所", ""
+    department.save()
+    appointment = book(slot)
+    context = Notification.objects.get(recipient=booker, event="appointment_booked").context
+    # a missing Chinese name falls back to the other script before English, as the pages do
+    assert context["department"] == {"en": "Eye clinic", "zh-hant": "眼科診所", "zh-hans": "眼科診所"}
+    assert context["reference"] == appointment.reference
+    assert context["hospital"]["en"] == department.hospital.name_en
+
+
+def test_booking_while_on_the_waiting_list_accepts_the_entry(book, booker, slot):
+    entry = WaitlistEntry.objects.create(resident=booker, department=slot.department, added_by=booker,
+                                         date=timezone.localtime(slot.starts_at).date())
+    book(slot)
+    entry.refresh_from_db()
+    assert entry.status == WaitlistEntry.Status.ACCEPTED
 
 
 def test_last_place_then_taken_with_alternatives(book, make_slot, new_resident):
@@ -162,7 +206,7 @@ def test_reminders_are_created_when_due_24h_then_2h(book, booker, slot, monkeypa
     assert (reminder.send_after, reminder.context["hours"], reminder.context["reference"]) == (
         day_before, 24, appointment.reference)
     assert reminder.subject and appointment.reference in reminder.body  # rendered, like any due message
-    assert reminder.recipient == booker and reminder.deliveries.count() == len(services.channels_for(booker))
+    assert reminder.recipient == booker and reminder.deliveries.count() == len(channels_for(booker))
     assert reminder.link == services._link(booker, "detail", appointment.reference)
     # run again (or a second sweep at the same time): nothing more
     assert _sweep_at(monkeypatch, day_before + timedelta(minutes=1)) == 0

@@ -108,19 +108,3 @@ def test_the_header_shows_the_unread_count(resident, client_for):
     _messages(resident, 2)
     html = client_for(resident).get(reverse("notifications:inbox")).content.decode()
     assert 'aria-label="2 unread messages">2</span>' in html
-
-
-def test_a_due_message_not_rendered_yet_is_rendered_by_the_page_that_shows_it(resident, client_for):
-    """A reminder the sweeper has not reached, a booking's confirmation the worker
-    has not sent: the inbox and the message's page render and store it."""
-    reminder = notify(recipient=resident, event="welcome", send_after=timezone.now() + timedelta(hours=1))
-    Notification.objects.filter(pk=reminder.pk).update(send_after=timezone.now())
-    client = client_for(resident)
-    inbox = client.get(reverse("notifications:inbox")).content.decode()
-    reminder.refresh_from_db()
-    assert reminder.subject == "Welcome to the GBA Health Portal" and reminder.body and reminder.body_html
-    assert reminder.subject in inbox
-    Notification.objects.filter(pk=reminder.pk).update(subject="", body="", body_html="")
-    detail = client.get(reverse("notifications:detail", args=[reminder.pk])).content.decode()
-    reminder.refresh_from_db()
-    assert reminder.subject in detail and reminder.body.splitlines()[0] in detail

@@ -81,33 +81,18 @@ def test_a_changed_appointment_gets_new_reminders_in_place_of_the_old(recipient)
     assert set(old.deliveries.values_list("state", flat=True)) == {Delivery.State.CANCELLED}
 
 
-def test_a_reminder_is_rendered_when_due_in_the_recipients_language_by_the_sweeper():
+def test_a_reminder_is_rendered_when_written_in_the_recipients_language():
     resident = make_recipient("zh-hant")
-    reminder = notify(recipient=resident, event="welcome", link="/zh-hant/",
-                      send_after=timezone.now() + timedelta(hours=24))
-    reminder.refresh_from_db()
-    assert reminder.subject == "" and reminder.body == ""  # not rendered while it may still be cancelled
+    with translation.override("en"):  # the writer's language does not matter
+        reminder = notify(recipient=resident, event="welcome", link="/zh-hant/",
+                          send_after=timezone.now() + timedelta(hours=24))
     with translation.override("zh-hant"):
         expected = translation.gettext("Welcome to the GBA Health Portal")
     assert expected != "Welcome to the GBA Health Portal"
-    with translation.override("en"):  # the sweeper's own language does not matter
-        _come_due(reminder)
-        assert sending.sweep_outbox() == 1
     reminder.refresh_from_db()
     assert reminder.subject == expected and reminder.body and reminder.body_html
+    assert selectors.inbox_for(resident).count() == 0  # not shown before it is due
+    _come_due(reminder)
+    assert sending.sweep_outbox() == 1
     assert mail.outbox[0].subject == expected
     assert list(selectors.inbox_for(resident)) == [reminder]
-
-
-def test_a_due_reminder_claimed_before_the_sweeper_rendered_it_is_rendered_by_the_worker(recipient):
-    reminder = notify(recipient=recipient, event="welcome", send_after=timezone.now() + timedelta(hours=2))
-    _come_due(reminder)
-    # due: listed (the page that shows it renders it: test_inbox), not rendered yet
-    assert [(n.pk, n.subject) for n in selectors.inbox_for(recipient)] == [(reminder.pk, "")]
-    email = reminder.deliveries.get(channel=Delivery.Channel.EMAIL)
-    assert sending.deliver(email.pk) == "sent"
-    assert mail.outbox[0].subject == "Welcome to the GBA Health Portal"
-    reminder.refresh_from_db()
-    assert reminder.subject == "Welcome to the GBA Health Portal"
-    assert list(selectors.inbox_for(recipient)) == [reminder]
-

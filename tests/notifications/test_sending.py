@@ -70,13 +70,32 @@ def test_a_delivery_run_twice_sends_once(recipient, settings, email_delivery):
 def test_a_worker_that_lost_its_claim_cannot_overwrite_the_outcome(recipient, email_delivery):
     delivery = email_delivery(recipient)
     Delivery.objects.filter(pk=delivery.pk).update(state=Delivery.State.PENDING)
-    token = sending._claim(delivery.pk).token
+    first = sending._claim(delivery.pk)
     # The sweeper declared the claim abandoned and another worker claimed it again.
     Delivery.objects.filter(pk=delivery.pk).update(state=Delivery.State.PENDING)
-    assert sending._claim(delivery.pk).token != token
-    assert sending._finish(delivery.pk, token, state=Delivery.State.FAILED) is False
+    second = sending._claim(delivery.pk)
+    assert second.claim_token != first.claim_token
+    assert sending._finish(first, state=Delivery.State.FAILED) is False
     delivery.refresh_from_db()
     assert delivery.state == Delivery.State.SENDING
+    assert sending._finish(second, state=Delivery.State.FAILED) is True
+
+
+def test_a_claimed_delivery_cannot_be_claimed_again(recipient, email_delivery):
+    delivery = email_delivery(recipient)
+    Delivery.objects.filter(pk=delivery.pk).update(state=Delivery.State.PENDING)
+    assert sending._claim(delivery.pk) is not None
+    assert sending._claim(delivery.pk) is None  # SENDING now: a second task does nothing
+    assert sending.deliver(delivery.pk) == "skipped"
+
+
+def test_one_delivery_costs_three_queries(recipient, email_delivery, django_assert_num_queries):
+    delivery = email_delivery(recipient)
+    Delivery.objects.filter(pk=delivery.pk).update(state=Delivery.State.PENDING)
+    # the claim (a conditional UPDATE), the delivery with its message and
+    # recipient, the outcome (a conditional UPDATE)
+    with django_assert_num_queries(3):
+        assert sending.deliver(delivery.pk) == "sent"
 
 
 def test_transient_errors_back_off_exponentially_then_give_up(recipient, failing_sms, settings, notify_committed):
@@ -167,3 +186,64 @@ def test_the_sweeper_does_not_requeue_what_waits_in_the_broker(recipient, settin
     Delivery.objects.filter(pk=delivery.pk).update(queued_at=timezone.now() - timedelta(seconds=301))
     assert sending.sweep_outbox() == 1
     assert queued == [delivery.pk]
+
+
+def test_a_delivery_whose_message_was_cancelled_is_not_claimed(recipient, email_delivery):
+    """Cancelled while being sent, then back to PENDING for a retry: not sent again."""
+    delivery = email_delivery(recipient)
+    Delivery.objects.filter(pk=delivery.pk).update(state=Delivery.State.PENDING)
+    delivery.notification.__class__.objects.filter(pk=delivery.notification_id).update(cancelled_at=timezone.now())
+    assert sending._claim(delivery.pk) is None
+    assert sending.deliver(delivery.pk) == "skipped"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_claim_that_waited_for_another_claim_of_the_row_does_not_claim_it_too(recipient, email_delivery):
+    """Another worker's claim holds the row (its transaction not yet committed);
+    this claim's UPDATE waits for it, then finds the row SENDING and claims nothing."""
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    delivery = email_delivery(recipient)
+    Delivery.objects.filter(pk=delivery.pk).update(state=Delivery.State.PENDING)
+    claimed, release, outcome = threading.Event(), threading.Event(), {}
+
+    def other_worker():
+        try:
+            with transaction.atomic():
+                outcome["first"] = sending._claim(delivery.pk)
+                outcome["pid"] = connection.connection.info.backend_pid
+                claimed.set()
+                assert release.wait(30)
+        finally:
+            connections.close_all()
+
+    def this_worker():
+        try:
+            outcome["second"] = sending._claim(delivery.pk)
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=other_worker)
+    first.start()
+    assert claimed.wait(30)
+    second = threading.Thread(target=this_worker)
+    second.start()
+    pause = threading.Event()
+    for _ in range(3000):  # until the second claim waits for the first one's row lock
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                           " AND %s = ANY(pg_blocking_pids(pid))", [outcome["pid"]])
+            if cursor.fetchone()[0]:
+                break
+        pause.wait(0.01)
+    else:
+        pytest.fail("the second claim never waited for the first")
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert outcome["first"] is not None and outcome["second"] is None
+    delivery.refresh_from_db()
+    assert (delivery.state, delivery.attempts) == (Delivery.State.SENDING, 2)

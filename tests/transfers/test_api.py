@@ -4,7 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from portal.transfers.models import IdempotencyKey, TransferEvent, TransferRequest
+from portal.core.models import IdempotencyKey
+from portal.transfers.models import TransferEvent, TransferRequest
 
 
 def payload(route, **overrides):
