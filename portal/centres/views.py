@@ -253,7 +253,7 @@ def _render_case(request, resident, why, *, note_form, status=200):
         "notes": selectors.case_notes(centre, resident),
         "escorts": selectors.escorts_for_case(centre, resident),
         "claims": selectors.claims_for_case(centre, resident),
-        "sections": case_sections(request, request.user, resident),
+        "sections": case_sections(resident),
         "actions": on_behalf_actions(resident.pk),
         "note_form": note_form,
     }, status=status)
