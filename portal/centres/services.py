@@ -31,7 +31,7 @@ from .models import (
     InsuranceClaim,
     ServiceCentre,
 )
-from .selectors import centre_of, staff_can_assist
+from .selectors import CLAIM_HANDLER, centre_of, claim_roles, staff_can_assist
 
 # --- Consent -------------------------------------------------------------------
 
@@ -291,27 +291,19 @@ def escorts_follow_appointment(*, actor, appointment) -> list[EscortRequest]:
 # --- Insurance claims ----------------------------------------------------------------
 
 S = InsuranceClaim.Status
-CENTRE_STAFF = "centre_staff"  # the claim's centre staff, with the resident's live consent
 
 CLAIM_WORKFLOW = Workflow(
     states=S,
     field="status",
     moves=[
-        Move(S.PREPARED, S.SUBMITTED, CENTRE_STAFF, S.SUBMITTED.label),
-        Move(S.SUBMITTED, S.PAID, CENTRE_STAFF, S.PAID.label),
-        Move(S.SUBMITTED, S.REJECTED, CENTRE_STAFF, S.REJECTED.label),
+        Move(S.PREPARED, S.SUBMITTED, CLAIM_HANDLER, S.SUBMITTED.label),
+        Move(S.SUBMITTED, S.PAID, CLAIM_HANDLER, S.PAID.label),
+        Move(S.SUBMITTED, S.REJECTED, CLAIM_HANDLER, S.REJECTED.label),
     ],
     refused=gettext_lazy("A claim that is “%(current)s” cannot become “%(target)s”."),
     changed=gettext_lazy("This claim was changed by someone else in the meantime; it is now “%(current)s”."),
-    role_refusals={CENTRE_STAFF: gettext_lazy("Only the claim's centre staff may change it.")},
+    role_refusals={CLAIM_HANDLER: gettext_lazy("Only the claim's centre staff may change it.")},
 )
-
-
-def claim_roles(user, claim: InsuranceClaim) -> set[str]:
-    """The workflow roles `user` holds on `claim`."""
-    if centre_of(user) == claim.centre and staff_can_assist(user, claim.resident):
-        return {CENTRE_STAFF}
-    return set()
 
 
 @transaction.atomic
@@ -337,7 +329,7 @@ def _record_claim_event(*, instance: InsuranceClaim, move: Move, actor, note: st
 @transaction.atomic
 def claim_move(*, actor, claim_id: int, to_status: str, note: str = "") -> InsuranceClaim:
     """Move a claim to `to_status` if the table allows it from its current status."""
-    claim = InsuranceClaim.objects.select_related("centre", "resident").filter(pk=claim_id).first()
+    claim = InsuranceClaim.objects.select_related("resident").filter(pk=claim_id).first()
     roles = claim_roles(actor, claim) if claim is not None else set()
     if not roles:
         raise PermissionDenied

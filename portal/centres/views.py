@@ -379,7 +379,7 @@ def staff_claim(request, claim_id: int):
             messages.success(request, _("The document has been added to the claim."))
             return redirect("centres:staff_claim", claim_id=claim.pk)
     services.access_log_record(staff=request.user, resident=claim.resident, what=AccessWhat.CLAIM, why=why)
-    moves = services.CLAIM_WORKFLOW.moves_from(claim.status, services.claim_roles(request.user, claim))
+    moves = services.CLAIM_WORKFLOW.moves_from(claim.status, selectors.claim_roles(request.user, claim))
     return render(request, "centres/staff_claim.html", {
         "claim": claim, "form": form, "moves": moves, "move_form": ClaimMoveForm(),
     }, status=_status(form))
