@@ -14,7 +14,7 @@ centre console, without this app importing them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -26,24 +26,13 @@ CASE_SECTION_SLOTS: dict[str, object] = {
     "vouchers": _("Voucher activity"),
 }
 
-
-@dataclass(frozen=True)
-class _Source:
-    template: str
-    context: Callable[[object], dict]
-
-
-_sources: dict[str, _Source] = {}
+_sources: dict[str, tuple[str, Callable[[object], dict]]] = {}
 
 
 def register_case_section(key: str, *, template: str, context: Callable[[object], dict]) -> None:
     if key not in CASE_SECTION_SLOTS:
         raise KeyError(f"Unknown case section {key!r}; known: {sorted(CASE_SECTION_SLOTS)}")
-    _sources[key] = _Source(template=template, context=context)
-
-
-def unregister_case_section(key: str) -> None:
-    _sources.pop(key, None)
+    _sources[key] = (template, context)
 
 
 @dataclass(frozen=True)
@@ -51,19 +40,15 @@ class CaseSection:
     key: str
     title: str
     template: str | None  # None: nothing is linked to this section yet
-    data: dict = field(default_factory=dict)
+    data: dict | None
 
 
 def case_sections(resident) -> list[CaseSection]:
     """The case view's sections for `resident` (whose consent the view has checked)."""
     sections = []
     for key, title in CASE_SECTION_SLOTS.items():
-        source = _sources.get(key)
-        if source is None:
-            sections.append(CaseSection(key=key, title=str(title), template=None))
-        else:
-            sections.append(CaseSection(key=key, title=str(title), template=source.template,
-                                        data=source.context(resident)))
+        template, context = _sources.get(key, (None, None))
+        sections.append(CaseSection(key, str(title), template, context(resident) if context else None))
     return sections
 
 
