@@ -3,17 +3,17 @@
 Accept-Language header (LocaleMiddleware)."""
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from .models import Hospital
-from .search import cache_key, search_cache_get, search_cache_set
+from .search import ResultPage
 from .selectors import (
     DEFAULT_NEAR_KM,
     LANGUAGE_FILTERS,
@@ -22,7 +22,6 @@ from .selectors import (
     HospitalFilters,
     hospital_detail,
     hospital_search,
-    with_specialties,
 )
 
 LANG_PARAMETER = OpenApiParameter("lang", OpenApiTypes.STR, enum=[code for code, _name in settings.LANGUAGES],
@@ -44,29 +43,28 @@ class LanguageParamMixin:
         return response
 
 
-class CachedListMixin:
-    """Cache a list response's rendered body per query, Accept header, language and
-    data version. A hit is answered before DRF's request handling (the endpoints
-    are public and read-only, so there is no authentication or permission to run)."""
+def requested_page(request) -> int:
+    """The `page` parameter; a page that is not a number is not found (as DRF's pagination)."""
+    try:
+        number = int(request.query_params.get("page", 1))
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise NotFound("Invalid page.")
+    return number
 
-    cache_namespace = ""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.method != "GET":
-            return super().dispatch(request, *args, **kwargs)
-        key = cache_key(self.cache_namespace, translation.get_language(), request.META.get("HTTP_ACCEPT", ""),
-                        sorted(request.GET.lists()))
-        cached = search_cache_get(key)
-        if cached is not None:
-            content_type, body = cached
-            response = HttpResponse(body, content_type=content_type)
-            patch_vary_headers(response, ["Accept", "Cookie"])
-            return response
-        response = super().dispatch(request, *args, **kwargs)
-        if response.status_code == 200:
-            response.render()
-            search_cache_set(key, (response["Content-Type"], response.content))
-        return response
+def paginated_response(request, page: ResultPage, number: int, results: list) -> Response:
+    """A search page in the shape of DRF's page-number pagination: count, next, previous, results."""
+    if page.number != number:  # past the end
+        raise NotFound("Invalid page.")
+    url = request.build_absolute_uri()
+    previous = None
+    if page.has_previous:
+        previous = (remove_query_param(url, "page") if page.previous_page_number == 1
+                    else replace_query_param(url, "page", page.previous_page_number))
+    return Response({"count": page.total, "next": replace_query_param(url, "page", page.next_page_number)
+                     if page.has_next else None, "previous": previous, "results": results})
 
 
 class SpecialtySerializer(serializers.Serializer):
@@ -141,14 +139,14 @@ HOSPITAL_FILTER_PARAMETERS = [
 
 
 @extend_schema(parameters=HOSPITAL_FILTER_PARAMETERS)
-class HospitalListApi(LanguageParamMixin, CachedListMixin, generics.ListAPIView):
+class HospitalListApi(LanguageParamMixin, generics.ListAPIView):
     serializer_class = HospitalSerializer
     permission_classes = [AllowAny]
     filter_backends: list = []
-    cache_namespace = "api-hospitals"
+    queryset = Hospital.objects.none()
 
-    def get_queryset(self):
-        params = self.request.query_params
+    def list(self, request, *args, **kwargs):
+        params = request.query_params
         try:
             within_km = int(params.get("within_km", DEFAULT_NEAR_KM))
         except ValueError:
@@ -159,7 +157,9 @@ class HospitalListApi(LanguageParamMixin, CachedListMixin, generics.ListAPIView)
             border_point=params.get("border_point", ""),
             within_km=within_km if within_km in NEAR_KM_CHOICES else DEFAULT_NEAR_KM,
         )
-        return with_specialties(hospital_search(filters))
+        number = requested_page(request)
+        page = hospital_search(filters, number=number)
+        return paginated_response(request, page, number, HospitalSerializer(page.rows, many=True).data)
 
 
 @extend_schema(parameters=[LANG_PARAMETER])

@@ -47,12 +47,14 @@ def test_resident_has_no_admin(hospital, resident, client_for):
 
 def test_hospital_admin_edits_translated_fields_and_search_sees_it(
         hospital, hospital_admin, client_for, client, django_capture_on_commit_callbacks):
-    assert client.get("/api/v1/hospitals/", {"search": "港大深院"}).json()["count"] == 0  # now cached
+    search = {"q": "港大深院"}
+    assert "0 hospitals found" in client.get("/en/hospitals/", search).content.decode()  # now cached
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(hospital_admin).post(
             CHANGE.format(hospital.pk), form_data(hospital, short_name_zh_hant="港大深院"))
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Hospital.objects.get(pk=hospital.pk).short_name_zh_hant == "港大深院"
+    assert "1 hospital found" in client.get("/en/hospitals/", search).content.decode()
     assert client.get("/api/v1/hospitals/", {"search": "港大深院"}).json()["count"] == 1
 
 

@@ -39,6 +39,7 @@ def test_list_filters_and_pagination(client, db):
     assert "voucher" in body["results"][0]["programmes"]
     second = client.get(body["next"]).json()
     assert len(second["results"]) == 2
+    assert second["next"] is None and "page=" not in second["previous"] and "programme=voucher" in second["previous"]
 
 
 def test_list_search_is_cross_script(client, tuen_mun):
@@ -46,13 +47,27 @@ def test_list_search_is_cross_script(client, tuen_mun):
     assert [result["slug"] for result in body["results"]] == ["tuen-mun"]
 
 
-def test_list_query_count_is_constant(client, db, django_assert_max_num_queries):
+def test_list_query_count_is_constant(client, db, django_assert_num_queries):
     specialty = factories.SpecialtyFactory()
-    for index in range(15):
+    factories.DepartmentFactory(hospital=factories.HospitalFactory(slug="h-first"), specialty=specialty)
+    # The ranked page with its count, its hospitals with their city, their departments.
+    with django_assert_num_queries(3):
+        client.get("/api/v1/hospitals/")
+    for index in range(30):
         factories.DepartmentFactory(hospital=factories.HospitalFactory(slug=f"h-{index}"), specialty=specialty)
-    with django_assert_max_num_queries(4):
-        body = client.get("/api/v1/hospitals/").json()
-    assert body["results"][0]["specialties"][0]["code"] == "general-practice"
+    with django_assert_num_queries(3):
+        body = client.get("/api/v1/hospitals/", {"page": 2})
+    assert body.json()["results"][0]["specialties"][0]["code"] == "general-practice"
+    factories.BorderPointFactory()
+    with django_assert_num_queries(4):  # and the border point
+        client.get("/api/v1/hospitals/", {"border_point": "shenzhen-bay"})
+
+
+def test_list_pages_past_the_end_or_not_numbers_are_not_found(client, tuen_mun):
+    assert client.get("/api/v1/hospitals/", {"page": 2}).status_code == 404
+    assert client.get("/api/v1/hospitals/", {"page": "two"}).status_code == 404
+    body = client.get("/api/v1/hospitals/", {"page": 1}).json()
+    assert (body["count"], body["next"], body["previous"]) == (1, None, None)
 
 
 def test_detail_in_chinese_with_nearest_border_points(client, tuen_mun):
