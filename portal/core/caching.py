@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from functools import wraps
+from functools import partial, wraps
 from typing import TypeVar
 
 from django.conf import settings
@@ -65,10 +65,21 @@ def cached_at_data_version(name: str, build: Callable[[], T], seconds: int) -> T
     return value
 
 
+def cached_for_path(request: HttpRequest, name: str, build: Callable[[], T]) -> T:
+    """`build()`, or its value cached for this language and full path at the current
+    data version: the part of a page or an API answer that depends on its address,
+    not on who asks (a search form and its results), so that signed-in users, whose
+    whole pages are never cached, share it too. Off with PAGE_CACHE_SECONDS = 0."""
+    if not settings.PAGE_CACHE_SECONDS:
+        return build()
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return cached_at_data_version(f"{name}:{get_language()}:{path}", build, settings.PAGE_CACHE_SECONDS)
+
+
 def _cacheable_request(request: HttpRequest) -> bool:
     """A GET for a signed-out visitor with no message waiting to be shown."""
-    return (request.method in ("GET", "HEAD") and not request.user.is_authenticated
-            and not len(get_messages(request)))
+    return (request.method in ("GET", "HEAD") and "HTTP_AUTHORIZATION" not in request.META
+            and not request.user.is_authenticated and not len(get_messages(request)))
 
 
 def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
@@ -80,29 +91,35 @@ def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
             and not len(get_messages(request)))
 
 
-def cache_anonymous_page(view):
+def cache_anonymous_page(view=None, *, headers: tuple[str, ...] = ()):
     """Serve a signed-out visitor's page from the cache: keyed by the release, the
-    language and the full path (query string included), and stamped with the data
-    version. Signed-in users, visitors with a message to see and responses that
-    set a cookie always get the view itself. settings.PAGE_CACHE_SECONDS = 0 turns
-    it off. The page must carry nothing per visitor (no CSRF token)."""
+    language, the full path (query string included) and the request `headers` named
+    (an API's Accept), and stamped with the data version. Signed-in users, visitors
+    with a message to see and responses that set a cookie always get the view
+    itself. settings.PAGE_CACHE_SECONDS = 0 turns it off. The page must carry
+    nothing per visitor (no CSRF token)."""
+    if view is None:
+        return partial(cache_anonymous_page, headers=headers)
 
     @wraps(view)
     def cached_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         seconds = settings.PAGE_CACHE_SECONDS
         if not seconds or not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = _key("page", get_language(), path)
+        address = "\n".join([request.get_full_path(), *(request.headers.get(header, "") for header in headers)])
+        key = _key("page", get_language(), hashlib.sha256(address.encode()).hexdigest())
         version, page = _read(key)
         if page is not None:
-            content, content_type = page
-            return HttpResponse(content, content_type=content_type)
+            content, response_headers = page
+            response = HttpResponse(content)
+            for header, value in response_headers:
+                response[header] = value
+            return response
         response = view(request, *args, **kwargs)
 
         def store(response: HttpResponse) -> None:
             if _cacheable_response(request, response):
-                cache.set(key, (version, (response.content, response["Content-Type"])), seconds)
+                cache.set(key, (version, (response.content, list(response.items()))), seconds)
 
         if getattr(response, "is_rendered", True):
             store(response)

@@ -4,6 +4,7 @@ Accept-Language header (LocaleMiddleware)."""
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
@@ -11,6 +12,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from portal.core.caching import cache_anonymous_page, cached_for_path
 
 from .models import Hospital
 from .search import ResultPage
@@ -54,17 +57,39 @@ def requested_page(request) -> int:
     return number
 
 
-def paginated_response(request, page: ResultPage, number: int, results: list) -> Response:
-    """A search page in the shape of DRF's page-number pagination: count, next, previous, results."""
-    if page.number != number:  # past the end
-        raise NotFound("Invalid page.")
+def paginated_response(request, *, count: int, number: int, size: int, results: list) -> Response:
+    """A page of results in the shape of DRF's page-number pagination."""
     url = request.build_absolute_uri()
     previous = None
-    if page.has_previous:
-        previous = (remove_query_param(url, "page") if page.previous_page_number == 1
-                    else replace_query_param(url, "page", page.previous_page_number))
-    return Response({"count": page.total, "next": replace_query_param(url, "page", page.next_page_number)
-                     if page.has_next else None, "previous": previous, "results": results})
+    if number > 1:
+        previous = remove_query_param(url, "page") if number == 2 else replace_query_param(url, "page", number - 1)
+    following = replace_query_param(url, "page", number + 1) if number * size < count else None
+    return Response({"count": count, "next": following, "previous": previous, "results": results})
+
+
+class SearchListMixin:
+    """A list API over a search selector: the answer for a given address (language,
+    query, page) is cached for everyone (portal.core.caching.cached_for_path), and a
+    signed-out visitor's whole response too. Subclasses define `search(number)`,
+    returning a search.ResultPage of the request's filters."""
+
+    cache_name = ""
+
+    @method_decorator(cache_anonymous_page(headers=("Accept",)))
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        number = requested_page(request)
+
+        def answer() -> tuple[int, int, list]:
+            page = self.search(number)
+            if page.number != number:  # past the end
+                raise NotFound("Invalid page.")
+            return page.total, page.size, self.get_serializer(page.rows, many=True).data
+
+        count, size, results = cached_for_path(request, self.cache_name, answer)
+        return paginated_response(request, count=count, number=number, size=size, results=results)
 
 
 class SpecialtySerializer(serializers.Serializer):
@@ -91,13 +116,10 @@ class HospitalSerializer(serializers.ModelSerializer):
                                         ("english", obj.speaks_english), ("portuguese", obj.speaks_portuguese)) if flag]
 
     def get_programmes(self, obj) -> list[str]:
-        return [code for code, flag in (
-            ("connect", obj.is_connect_designated), ("voucher", obj.is_voucher_point),
-            ("ambulance", bool(obj.ambulance_role)), ("hk-gp", obj.has_hk_style_gp),
-            ("insurance", obj.accepts_insurance)) if flag]
+        return obj.programmes
 
     def get_specialties(self, obj) -> list[dict]:
-        return [{"code": d.specialty.code, "name": d.specialty.name} for d in obj.departments.all()]
+        return [{"code": specialty.code, "name": specialty.name} for specialty in obj.specialties]
 
 
 class NearbySerializer(serializers.Serializer):
@@ -139,14 +161,15 @@ HOSPITAL_FILTER_PARAMETERS = [
 
 
 @extend_schema(parameters=HOSPITAL_FILTER_PARAMETERS)
-class HospitalListApi(LanguageParamMixin, generics.ListAPIView):
+class HospitalListApi(LanguageParamMixin, SearchListMixin, generics.ListAPIView):
     serializer_class = HospitalSerializer
     permission_classes = [AllowAny]
     filter_backends: list = []
     queryset = Hospital.objects.none()
+    cache_name = "api-hospitals"
 
-    def list(self, request, *args, **kwargs):
-        params = request.query_params
+    def search(self, number: int) -> ResultPage:
+        params = self.request.query_params
         try:
             within_km = int(params.get("within_km", DEFAULT_NEAR_KM))
         except ValueError:
@@ -157,9 +180,7 @@ class HospitalListApi(LanguageParamMixin, generics.ListAPIView):
             border_point=params.get("border_point", ""),
             within_km=within_km if within_km in NEAR_KM_CHOICES else DEFAULT_NEAR_KM,
         )
-        number = requested_page(request)
-        page = hospital_search(filters, number=number)
-        return paginated_response(request, page, number, HospitalSerializer(page.rows, many=True).data)
+        return hospital_search(filters, number=number)
 
 
 @extend_schema(parameters=[LANG_PARAMETER])

@@ -3,16 +3,12 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.widgets import Select
+
+from .models import Hospital
 from .selectors import DEFAULT_NEAR_KM, NEAR_KM_CHOICES, HospitalFilters
 
-PROGRAMME_CHOICES = [
-    ("", _("Any programme")),
-    ("connect", _("Medicine and Equipment Connect")),
-    ("voucher", _("Elderly Health Care Vouchers")),
-    ("ambulance", _("Cross-boundary ambulance transfer")),
-    ("hk-gp", _("Hong Kong-style general practice")),
-    ("insurance", _("Accepts Hong Kong or international insurance")),
-]
+PROGRAMME_CHOICES = [("", _("Any programme")), *Hospital.PROGRAMMES]
 LANGUAGE_CHOICES = [
     ("", _("Any language")),
     ("cantonese", _("Cantonese")),
@@ -38,13 +34,13 @@ class HospitalSearchForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False, max_length=100,
                         help_text=_("Part of a name, in English or Chinese (either script)."),
                         widget=forms.SearchInput)
-    city = forms.ChoiceField(label=_("City"), required=False)
-    programme = forms.ChoiceField(label=_("Programme"), required=False, choices=PROGRAMME_CHOICES)
-    specialty = forms.ChoiceField(label=_("Specialty"), required=False)
-    language = forms.ChoiceField(label=_("Language spoken"), required=False, choices=LANGUAGE_CHOICES)
-    border_point = forms.ChoiceField(label=_("Near border crossing"), required=False)
+    city = forms.ChoiceField(label=_("City"), required=False, widget=Select)
+    programme = forms.ChoiceField(label=_("Programme"), required=False, widget=Select, choices=PROGRAMME_CHOICES)
+    specialty = forms.ChoiceField(label=_("Specialty"), required=False, widget=Select)
+    language = forms.ChoiceField(label=_("Language spoken"), required=False, widget=Select, choices=LANGUAGE_CHOICES)
+    border_point = forms.ChoiceField(label=_("Near border crossing"), required=False, widget=Select)
     within_km = forms.TypedChoiceField(
-        label=_("Within"), required=False, coerce=int, empty_value=DEFAULT_NEAR_KM,
+        label=_("Within"), required=False, widget=Select, coerce=int, empty_value=DEFAULT_NEAR_KM,
         choices=[(km, km_label(km)) for km in NEAR_KM_CHOICES],
     )
 

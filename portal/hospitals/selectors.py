@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from math import cos, radians
+from operator import attrgetter
+from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import get_language
 
 from portal.core.caching import cached_at_data_version
 
-from .geo import nearest_border_points
+from .geo import NearbyBorderPoint, nearest_border_points
 from .models import BorderPoint, City, Department, Hospital, Specialty
 from .search import ResultPage, rank_expression, search_filter, search_page
 
@@ -77,20 +81,38 @@ def bounding_box(latitude: float, longitude: float, km: float) -> Q:
              longitude__range=(longitude - lon_delta, longitude + lon_delta))
 
 
-def search_options() -> dict[str, list]:
-    """The filter form's cities, specialties and border points (model instances: their
-    names follow the active language). Three queries, cached under the data version."""
-    return cached_at_data_version("hospital-search-options", lambda: {
-        "cities": list(City.objects.filter(region="mainland").order_by("sort_order", "code")),
-        "specialties": list(Specialty.objects.order_by("code")),
-        "border_points": list(BorderPoint.objects.order_by("code")),
-    }, OPTIONS_CACHE_SECONDS)
+class Choice(NamedTuple):
+    """A city, specialty or border point as the search shows it: named in one language."""
+
+    id: int
+    code: str
+    name: str
+    latitude: float | None = None
+    longitude: float | None = None
+
+    def __str__(self) -> str:
+        return self.name
 
 
-def ranked_hospitals(filters: HospitalFilters, border_points: list[BorderPoint] | None = None) -> QuerySet[Hospital]:
+def search_options() -> dict[str, list[Choice]]:
+    """The filter form's cities, specialties and border points, named in the active
+    language: three queries, cached per language under the data version."""
+    def read() -> dict[str, list[Choice]]:
+        return {
+            "cities": [Choice(city.id, city.code, city.name) for city in
+                       City.objects.filter(region="mainland").order_by("sort_order", "code")],
+            "specialties": [Choice(specialty.id, specialty.code, specialty.name) for specialty in
+                            Specialty.objects.order_by("code")],
+            "border_points": [Choice(point.id, point.code, point.name, float(point.latitude), float(point.longitude))
+                              for point in BorderPoint.objects.order_by("code")],
+        }
+
+    return cached_at_data_version(f"hospital-search-options:{get_language()}", read, OPTIONS_CACHE_SECONDS)
+
+
+def ranked_hospitals(filters: HospitalFilters, border_points: list[Choice]) -> QuerySet[Hospital]:
     """Active hospitals matching the filters, best first: by how well a name matches
-    the query, then by name; without a query, by city and name. `border_points`, if
-    given, are searched for the border point filter instead of the database."""
+    the query, then by name; without a query, by city and name."""
     queryset = Hospital.objects.filter(is_active=True)
     if filters.city:
         queryset = queryset.filter(city__code=filters.city)
@@ -102,8 +124,7 @@ def ranked_hospitals(filters: HospitalFilters, border_points: list[BorderPoint] 
         queryset = queryset.filter(Exists(Department.objects.filter(
             hospital=OuterRef("pk"), specialty__code=filters.specialty)))
     if filters.border_point:
-        points = BorderPoint.objects.all() if border_points is None else border_points
-        point = next((point for point in points if point.code == filters.border_point), None)
+        point = next((point for point in border_points if point.code == filters.border_point), None)
         if point is None:
             return queryset.none()
         queryset = queryset.filter(bounding_box(float(point.latitude), float(point.longitude), filters.within_km))
@@ -114,23 +135,31 @@ def ranked_hospitals(filters: HospitalFilters, border_points: list[BorderPoint] 
 
 
 def hospital_search(filters: HospitalFilters, *, number: int = 1, size: int = PAGE_SIZE,
-                    border_points: list[BorderPoint] | None = None) -> ResultPage:
+                    options: dict | None = None) -> ResultPage:
     """Page `number` of the hospital search, for the search page and the API: three
     queries (the ranked page with its count, its hospitals with their city, their
-    departments). With `border_points` (the search options'), each hospital also
-    gets `nearest`: its nearest border point and the distance."""
-    listed = Hospital.objects.select_related("city").prefetch_related(
-        Prefetch("departments", queryset=Department.objects.select_related("specialty").order_by("specialty__code")))
-    page = search_page(ranked_hospitals(filters, border_points), listed, number, size)
-    if border_points:
-        for hospital in page.rows:
-            hospital.nearest = next(iter(nearest_border_points(hospital, border_points, limit=1)), None)
+    departments' specialties) and the search options (cached; pass them if read
+    already). Each hospital gets `specialties` (in code order) and `nearest`: its
+    nearest border point, at a distance rounded to 0.1 km (None without coordinates)."""
+    options = options or search_options()
+    page = search_page(ranked_hospitals(filters, options["border_points"]), Hospital.objects.select_related("city"),
+                       number, size)
+    specialties = {specialty.id: specialty for specialty in options["specialties"]}
+    offered = defaultdict(list)
+    for hospital_id, specialty_id in Department.objects.filter(hospital__in=page.rows).values_list(
+            "hospital_id", "specialty_id"):
+        if specialty_id in specialties:  # else added since the options were read: shown after the next change
+            offered[hospital_id].append(specialties[specialty_id])
+    for hospital in page.rows:
+        hospital.specialties = sorted(offered[hospital.id], key=attrgetter("code"))
+        nearest = nearest_border_points(hospital, options["border_points"], limit=1)
+        hospital.nearest = NearbyBorderPoint(nearest[0].border_point, round(nearest[0].distance_km, 1)) if nearest else None
     return page
 
 
 def hospital_detail(slug: str) -> tuple[Hospital, list]:
-    """The hospital with its departments and approved Connect items, and its nearest
-    border points: four queries whatever the size of the hospital."""
+    """The hospital with its departments (and their `specialties`) and approved Connect
+    items, and its nearest border points: four queries whatever the size of the hospital."""
     from portal.medicines.models import ItemApproval
 
     hospital = (
@@ -145,5 +174,6 @@ def hospital_detail(slug: str) -> tuple[Hospital, list]:
     )
     if hospital is None:
         raise Http404
+    hospital.specialties = [department.specialty for department in hospital.departments.all()]
     nearby = nearest_border_points(hospital, list(BorderPoint.objects.all()), limit=3)
     return hospital, nearby

@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
-from portal.core.caching import cache_anonymous_page
+from portal.core.caching import cache_anonymous_page, cached_for_path
 
 from .forms import HospitalSearchForm
 from .selectors import hospital_detail, hospital_search, search_options
@@ -17,15 +18,23 @@ def page_number(request: HttpRequest) -> int:
         return 1
 
 
-@cache_anonymous_page
-def index(request: HttpRequest) -> HttpResponse:
+def search_block(request: HttpRequest) -> tuple[int, str]:
+    """The status and the HTML of the search at this address: the form, the map and
+    the results, or the form and its errors (400). Nothing in it depends on who asks
+    (no context processor runs), so it can be cached per address."""
     options = search_options()
     form = HospitalSearchForm(request.GET or None, options=options)
-    valid = not form.is_bound or form.is_valid()
-    page = hospital_search(form.filters(), number=page_number(request),
-                           border_points=options["border_points"]) if valid else None
-    return render(request, "hospitals/index.html", {"form": form, "page": page, "MAP_TILE_URL": settings.MAP_TILE_URL},
-                  status=200 if valid else 400)
+    context = {"form": form, "query": request.GET, "MAP_TILE_URL": settings.MAP_TILE_URL}
+    if form.is_bound and not form.is_valid():
+        return 400, render_to_string("hospitals/_search.html", context)
+    context["page"] = hospital_search(form.filters(), number=page_number(request), options=options)
+    return 200, render_to_string("hospitals/_search.html", context)
+
+
+@cache_anonymous_page
+def index(request: HttpRequest) -> HttpResponse:
+    status, search = cached_for_path(request, "hospital-search", lambda: search_block(request))
+    return render(request, "hospitals/index.html", {"search": search}, status=status)
 
 
 @cache_anonymous_page

@@ -6,12 +6,8 @@ from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from portal.hospitals.api import (
-    LANG_PARAMETER,
-    LanguageParamMixin,
-    paginated_response,
-    requested_page,
-)
+from portal.hospitals.api import LANG_PARAMETER, LanguageParamMixin, SearchListMixin
+from portal.hospitals.search import ResultPage
 
 from .models import ConnectItem
 from .selectors import ItemFilters, item_detail, item_search
@@ -52,19 +48,18 @@ class ItemDetailSerializer(ItemSerializer):
     OpenApiParameter("status", OpenApiTypes.STR, enum=ConnectItem.Status.values),
     LANG_PARAMETER,
 ])
-class ItemListApi(LanguageParamMixin, generics.ListAPIView):
+class ItemListApi(LanguageParamMixin, SearchListMixin, generics.ListAPIView):
     serializer_class = ItemSerializer
     permission_classes = [AllowAny]
     filter_backends: list = []
     queryset = ConnectItem.objects.none()
+    cache_name = "api-medicines"
 
-    def list(self, request, *args, **kwargs):
-        params = request.query_params
+    def search(self, number: int) -> ResultPage:
+        params = self.request.query_params
         filters = ItemFilters(q=params.get("search", "")[:100], kind=params.get("kind", ""),
                               therapeutic_area=params.get("therapeutic_area", ""), status=params.get("status", ""))
-        number = requested_page(request)
-        page = item_search(filters, number=number)
-        return paginated_response(request, page, number, ItemSerializer(page.rows, many=True).data)
+        return item_search(filters, number=number)
 
 
 @extend_schema(parameters=[LANG_PARAMETER])

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.core.widgets import Select
+
 from .models import ConnectItem
 from .selectors import ItemFilters
 
@@ -11,10 +13,10 @@ class ItemSearchForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False, max_length=100,
                         help_text=_("Generic or brand name, in English or Chinese (either script)."),
                         widget=forms.SearchInput)
-    kind = forms.ChoiceField(label=_("Type"), required=False,
+    kind = forms.ChoiceField(label=_("Type"), required=False, widget=Select,
                              choices=[("", _("Drugs and devices"))] + list(ConnectItem.Kind.choices))
-    therapeutic_area = forms.ChoiceField(label=_("Therapeutic area"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False,
+    therapeutic_area = forms.ChoiceField(label=_("Therapeutic area"), required=False, widget=Select)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=Select,
                                choices=[("", _("Listed and delisted"))] + list(ConnectItem.Status.choices))
 
     def __init__(self, data=None, *, areas: list):

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from portal.hospitals.search import narrow_page
-from portal.hospitals.selectors import HospitalFilters, hospital_search, ranked_hospitals
+from portal.hospitals.selectors import HospitalFilters, hospital_search, ranked_hospitals, search_options
 from portal.medicines.selectors import ItemFilters, item_search, ranked_items
 from tests import factories
 from tests.hospitals.factories import ConnectItemFactory
@@ -48,7 +48,8 @@ def _plan(queryset) -> str:
 
 @pytest.mark.parametrize("query", ["玛嘉烈", "屯門醫院", "嘉", "eye hospital"])
 def test_hospital_search_uses_the_trigram_index(hospitals, query):
-    plan = _plan(narrow_page(ranked_hospitals(HospitalFilters(q=query)), 1, 20))
+    border_points = search_options()["border_points"]
+    plan = _plan(narrow_page(ranked_hospitals(HospitalFilters(q=query), border_points), 1, 20))
     assert "hospitals_hospital_search_key_trgm" in plan, plan
     assert "Seq Scan on hospitals_hospital" not in plan, plan
 

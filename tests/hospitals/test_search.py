@@ -94,12 +94,15 @@ def test_a_page_holds_its_rows_and_counts_every_match(db):
     assert (empty.rows, empty.total, empty.number, empty.has_other_pages) == ([], 0, 1, False)
 
 
-def test_each_result_knows_its_nearest_border_point(db):
-    near = factories.BorderPointFactory()
-    far = factories.BorderPointFactory(code="far", name_en="Far Port", latitude="23.5", longitude="113.2")
-    factories.HospitalFactory(slug="located", latitude="22.520", longitude="113.950")
+def test_each_result_knows_its_specialties_and_nearest_border_point(db):
+    factories.BorderPointFactory()  # Shenzhen Bay, 22.503 113.946
+    factories.BorderPointFactory(code="far", name_en="Far Port", latitude="23.5", longitude="113.2")
+    located = factories.HospitalFactory(slug="located", latitude="22.520", longitude="113.950")
     factories.HospitalFactory(slug="unlocated", latitude=None, longitude=None)
-    page = hospital_search(HospitalFilters(), border_points=[far, near])
-    nearest = {hospital.slug: hospital.nearest for hospital in page.rows}
-    assert nearest["located"].border_point == near and round(nearest["located"].distance_km, 1) == 1.9
-    assert nearest["unlocated"] is None
+    for code in ("surgery", "dentistry"):
+        factories.DepartmentFactory(hospital=located, specialty=factories.SpecialtyFactory(code=code, name_en=code))
+    rows = {hospital.slug: hospital for hospital in hospital_search(HospitalFilters()).rows}
+    assert (rows["located"].nearest.border_point.code, rows["located"].nearest.distance_km) == ("shenzhen-bay", 1.9)
+    assert rows["unlocated"].nearest is None
+    assert [specialty.code for specialty in rows["located"].specialties] == ["dentistry", "surgery"]
+    assert rows["unlocated"].specialties == []
