@@ -66,3 +66,16 @@ def test_superuser_sees_every_hospital(hospital, other_hospital, superuser, clie
 @pytest.mark.parametrize("url", ["/en/admin/hospitals/hospital/add/"])
 def test_hospital_admin_cannot_add_hospitals(hospital_admin, client_for, url):
     assert client_for(hospital_admin).get(url).status_code == 403
+
+
+def test_deleting_through_the_admin_retires_cached_pages_and_options(
+        superuser, client_for, client, django_capture_on_commit_callbacks):
+    from tests import factories
+
+    point = factories.BorderPointFactory(code="lok-ma-chau", name_en="Lok Ma Chau")
+    assert "Lok Ma Chau" in client.get("/en/hospitals/").content.decode()  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(superuser).post("/en/admin/hospitals/borderpoint/", {
+            "action": "delete_selected", "_selected_action": [point.pk], "post": "yes"})
+    assert response.status_code == 302
+    assert "Lok Ma Chau" not in client.get("/en/hospitals/").content.decode()

@@ -108,3 +108,10 @@ def test_docs_page_renders_under_the_csp_with_local_assets_only(client, db):
         asset = client.get(source)
         asset.close()
         assert asset.status_code == 200, source
+
+
+def test_json_and_browsable_answers_are_cached_apart(client, tuen_mun):
+    assert client.get("/api/v1/hospitals/", HTTP_ACCEPT="application/json").json()["count"] == 1
+    html = client.get("/api/v1/hospitals/", HTTP_ACCEPT="text/html")
+    assert html["Content-Type"].startswith("text/html")
+    assert client.get("/api/v1/hospitals/", HTTP_ACCEPT="application/json")["Content-Type"] == "application/json"

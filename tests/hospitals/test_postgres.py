@@ -4,7 +4,12 @@ import pytest
 from django.db import connection
 
 from portal.hospitals.search import narrow_page
-from portal.hospitals.selectors import HospitalFilters, hospital_search, ranked_hospitals, search_options
+from portal.hospitals.selectors import (
+    HospitalFilters,
+    hospital_search,
+    ranked_hospitals,
+    search_options,
+)
 from portal.medicines.selectors import ItemFilters, item_search, ranked_items
 from tests import factories
 from tests.hospitals.factories import ConnectItemFactory
