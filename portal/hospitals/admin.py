@@ -4,6 +4,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInl
 from portal.core.admin import HospitalScopedAdminMixin
 
 from .models import BorderPoint, City, Department, Hospital, HospitalMembership, Specialty
+from .search import search_filter
 from .services import search_data_changed
 
 
@@ -28,6 +29,15 @@ class SearchDataAdminMixin:
         search_data_changed()
 
 
+class SearchKeyAdminMixin:
+    """The admin's search box and autocomplete find records as the public search does:
+    any of their names, in either script (search.search_filter on `search_key`)."""
+
+    def get_search_results(self, request, queryset, search_term):
+        condition = search_filter(search_term)
+        return (queryset if condition is None else queryset.filter(condition)), False
+
+
 @admin.register(City)
 class CityAdmin(SearchDataAdminMixin, TabbedTranslationAdmin):
     list_display = ("code", "name", "region")
@@ -50,7 +60,7 @@ class DepartmentInline(TranslationTabularInline):
 
 
 @admin.register(Hospital)
-class HospitalAdmin(SearchDataAdminMixin, HospitalScopedAdminMixin, TabbedTranslationAdmin):
+class HospitalAdmin(SearchDataAdminMixin, SearchKeyAdminMixin, HospitalScopedAdminMixin, TabbedTranslationAdmin):
     hospital_lookup = "id"
     list_display = ("name", "city", "is_connect_designated", "is_voucher_point", "ambulance_role", "is_active")
     list_filter = ("city", "is_connect_designated", "is_voucher_point", "ambulance_role")

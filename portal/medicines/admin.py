@@ -6,7 +6,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from portal.hospitals.admin import SearchDataAdminMixin
+from portal.hospitals.admin import SearchDataAdminMixin, SearchKeyAdminMixin
 
 from .forms import ImportForm
 from .models import ConnectItem, ItemApproval, TherapeuticArea
@@ -26,7 +26,7 @@ class ItemApprovalInline(admin.TabularInline):
 
 
 @admin.register(ConnectItem)
-class ConnectItemAdmin(SearchDataAdminMixin, TabbedTranslationAdmin):
+class ConnectItemAdmin(SearchDataAdminMixin, SearchKeyAdminMixin, TabbedTranslationAdmin):
     list_display = ("generic_name", "kind", "therapeutic_area", "status", "approval_date")
     list_filter = ("kind", "status", "therapeutic_area")
     search_fields = ("slug", "generic_name_en", "generic_name_zh_hant", "generic_name_zh_hans", "brand_name_en",

@@ -79,3 +79,14 @@ def test_deleting_through_the_admin_retires_cached_pages_and_options(
             "action": "delete_selected", "_selected_action": [point.pk], "post": "yes"})
     assert response.status_code == 302
     assert "Lok Ma Chau" not in client.get("/en/hospitals/").content.decode()
+
+
+def test_the_admin_search_finds_names_in_either_script(hospital, other_hospital, superuser, client_for):
+    client = client_for(superuser)
+    html = client.get("/en/admin/hospitals/hospital/", {"q": "香港大學"}).content.decode()  # stored in both scripts
+    assert hospital.name in html and other_hospital.name not in html
+    html = client.get("/en/admin/hospitals/hospital/", {"q": "hospital tuen"}).content.decode()  # every word, any order
+    assert other_hospital.name in html and hospital.name not in html
+    found = client.get("/en/admin/autocomplete/", {"app_label": "medicines", "model_name": "itemapproval",
+                                                   "field_name": "hospital", "term": "屯門"}).json()
+    assert [result["text"] for result in found["results"]] == [other_hospital.name]
