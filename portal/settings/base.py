@@ -8,6 +8,7 @@ Celery tasks executed eagerly, which is the "embedded default" used for demos.
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -16,7 +17,14 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 # No default outside DEBUG: a production process without a secret must not start.
-SECRET_KEY = env("SECRET_KEY") if not DEBUG else env("SECRET_KEY", default="insecure-dev-key-only-for-debug")
+SECRET_KEY = env("SECRET_KEY", default="insecure-dev-key-only-for-debug" if DEBUG else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. Set the SECRET_KEY environment variable (or a SECRET_KEY= line in .env "
+        "next to manage.py) to a long random value, for example the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`. On a developer machine, use "
+        "the local settings instead: DJANGO_SETTINGS_MODULE=portal.settings.local (make run does)."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://localhost:8000")
