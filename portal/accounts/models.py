@@ -84,8 +84,13 @@ class User(AbstractUser):
 
     @property
     def needs_two_factor(self) -> bool:
-        """Staff of any kind must use TOTP; residents may choose to."""
-        return self.is_superuser or self.is_hospital_admin or self.is_centre_staff
+        """Staff of any kind must use TOTP; residents may choose to. One query: the
+        second-factor check asks it on signed-in requests that have not used TOTP."""
+        if self.is_superuser:
+            return True
+        return type(self).objects.filter(pk=self.pk).filter(
+            models.Q(hospital_memberships__isnull=False) | models.Q(centre_membership__isnull=False)
+        ).exists()
 
     @property
     def preferred_channels(self) -> list[str]:

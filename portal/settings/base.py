@@ -166,11 +166,21 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"
+# Sign-in limits per account (key: the e-mail typed) and per client address. The
+# address is the client's even behind proxies (TRUSTED_PROXY_COUNT, read by the
+# account adapter's get_client_ip), and its limit is looser than the account's: a
+# service centre's residents share one address and one mistyping resident must not
+# lock out the others, while five wrong passwords lock the account whoever types them.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login": "30/m/ip",
+    "login_failed": "20/5m/ip,5/5m/key",
     "signup": "20/h/ip",
     "reset_password": "5/h/ip,3/h/key",
 }
+# How many proxies of ours sit in front of the web processes (load balancer, nginx):
+# 0 reads REMOTE_ADDR; N reads the N-th address from the right of X-Forwarded-For
+# (portal.core.client_address). Never more than there are: the client writes the rest.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "portal.accounts.mfa_adapter.MFAAdapter"
 MFA_TOTP_ISSUER = "GBA Health Portal"
@@ -277,16 +287,23 @@ MESSAGE_FILE_PATH = env("MESSAGE_FILE_PATH", default=str(BASE_DIR / "sent_messag
 
 # --- REST framework -----------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
-    ],
+    # The browser's session only (with CSRF), refused for staff until they have used
+    # their second factor in the session. No HTTP Basic, no tokens: see
+    # docs/decisions/0040-api-authentication.md.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["portal.accounts.second_factor.SessionAuthenticationWithSecondFactor"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "portal.core.schema.PortalAutoSchema",  # [fuzz] documents the common error answers
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    # Counted per client address (TRUSTED_PROXY_COUNT) or account, in the shared cache;
+    # views checking a secret (a one-time code) add throttle_scope = "sensitive".
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.core.throttling.AnonRateThrottle",
+        "portal.core.throttling.UserRateThrottle",
+        "portal.core.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min", "sensitive": "10/min"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "GBA Cross-border Health Portal API",
