@@ -14,7 +14,6 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.centres.selectors import staff_can_assist
 from portal.core.schema import ErrorDetail
 from portal.hospitals.models import BorderPoint
 
@@ -120,12 +119,12 @@ class TransferListCreate(APIView):
         resident_id = values.pop("for_resident", None)
         if resident_id is not None and resident_id != request.user.pk:
             requester = get_user_model().objects.filter(pk=resident_id, is_active=True).first()
-            if requester is None or not staff_can_assist(request.user, requester):
+            if requester is None or not selectors.may_request_transfer_for(request.user, requester):
                 raise NotFound
         patient_email = values.pop("patient_email", "")
         patient_user = None
         if values["patient_kind"] == TransferRequest.PatientKind.RESIDENT:
-            patient_user = get_user_model().objects.filter(email__iexact=patient_email, is_active=True).first()
+            patient_user = selectors.account_named_as_patient(patient_email)
         try:
             with transaction.atomic():
                 transfer = services.transfer_submit(actor=request.user, requester=requester,
