@@ -69,6 +69,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Bodies over the limit, control characters: refused before any view (and in the
+    # page's language, so after LocaleMiddleware).
+    "portal.core.bad_input.RefuseBadInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -221,6 +224,17 @@ PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "priv
 # transfers: largest transfer attachment accepted (bytes).
 TRANSFER_ATTACHMENT_MAX_BYTES = env.int("TRANSFER_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
+# --- Request limits -------------------------------------------------------------
+# A body over its limit is refused (413) before it is read, by its Content-Length
+# (portal.core.bad_input): a multipart body may carry one upload and its form; any
+# other body (a form, JSON) DATA_UPLOAD_MAX_MEMORY_SIZE. gunicorn limits the request
+# line and headers (Procfile).
+REQUEST_UPLOAD_MAX_BYTES = TRANSFER_ATTACHMENT_MAX_BYTES + 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file while the form is checked
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+
 # --- E-mail -------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 if env("EMAIL_URL", default=""):
@@ -292,6 +306,12 @@ REST_FRAMEWORK = {
     # docs/decisions/0040-api-authentication.md.
     "DEFAULT_AUTHENTICATION_CLASSES": ["portal.accounts.second_factor.SessionAuthenticationWithSecondFactor"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # JSON nested too deeply or holding control characters is refused (portal.core.bad_input).
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.core.bad_input.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
