@@ -21,9 +21,16 @@ REFUSED = {"en": "characters that are not allowed", "zh-hant": "不允許的字�
 
 @pytest.fixture
 def reference(resident, hospital):
-    from tests.appointments.factories import AppointmentFactory
+    from portal.appointments import services
+    from tests.appointments.factories import SlotFactory
+    from tests.factories import DepartmentFactory
 
-    return AppointmentFactory(resident=resident, slot__department__hospital=hospital).reference
+    profile = resident.profile
+    profile.travel_permit_number = "H55556666"
+    profile.save()
+    slot = SlotFactory(department=DepartmentFactory(hospital=hospital))
+    return services.appointment_book(actor=resident, resident=resident, slot_id=slot.pk, reason="Check-up",
+                                     id_document="travel_permit").reference
 
 
 def _urls(reference):
