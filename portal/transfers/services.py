@@ -11,10 +11,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.accounts.identity import mask_identity_number
+from portal.appointments.selectors import booking_window
 from portal.core import private_files
 from portal.notifications.services import notify
 
@@ -70,6 +71,10 @@ def transfer_submit(
         raise TransferError(_("This route is not open for requests."))
     if reverse_direction and route.direction != Route.Direction.BOTH:
         raise TransferError(_("This route runs in one direction only."))
+    first, last = booking_window()
+    if not first <= preferred_date <= last:
+        raise TransferError(_("Choose a preferred date between %(first)s and %(last)s.") % {
+            "first": formats.date_format(first, "DATE_FORMAT"), "last": formats.date_format(last, "DATE_FORMAT")})
     kind = TransferRequest.PatientKind(patient_kind)
     if kind == TransferRequest.PatientKind.SELF:
         patient_user = requester
