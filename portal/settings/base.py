@@ -260,7 +260,17 @@ CELERY_DB_REUSE_MAX = 2**62
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A write that notifies publishes after its commit. With the broker unreachable it
+# must not wait: one connection attempt with a short timeout (max_retries 0 stops
+# kombu's reconnect loop) and no publish retry; the outbox sweeper queues what could
+# not be published (docs/notifications.md). Workers keep their own reconnect loop.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=0.1)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "max_retries": 0,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic tasks; each domain adds its own entry here (see README, "Celery beat").
