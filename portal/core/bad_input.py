@@ -13,7 +13,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from rest_framework import parsers
+from rest_framework import parsers, serializers
 from rest_framework.exceptions import ParseError
 
 # C0 control characters and DEL. Form fields and JSON strings may hold tabs and line
@@ -130,3 +130,15 @@ def _check(data) -> None:
         elif isinstance(value, str) and has_control_characters(value):
             raise ParseError(control_characters_message())
 
+
+
+class DateTimeField(serializers.DateTimeField):
+    """DRF's, answering a date and time that cannot be placed in the time zone (year 1
+    east of UTC) with its "overflow" error: DRF checks a naive value's conversion
+    without catching the OverflowError, a 500."""
+
+    def enforce_timezone(self, value):
+        try:
+            return super().enforce_timezone(value)
+        except OverflowError:
+            self.fail("overflow")

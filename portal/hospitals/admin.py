@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import transaction
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from portal.core.admin import HospitalScopedAdminMixin
+from portal.core.admin import AutocompleteFieldsMixin, HospitalScopedAdminMixin
 
 from .models import BorderPoint, City, Department, Hospital, HospitalMembership, Specialty
 from .search import bump_data_version
@@ -64,7 +64,7 @@ class HospitalAdmin(BumpsSearchVersionMixin, HospitalScopedAdminMixin, TabbedTra
 
 
 @admin.register(HospitalMembership)
-class HospitalMembershipAdmin(admin.ModelAdmin):
+class HospitalMembershipAdmin(AutocompleteFieldsMixin, admin.ModelAdmin):
     list_display = ("user", "hospital", "created_at")
     autocomplete_fields = ("hospital",)
     raw_id_fields = ("user",)

@@ -14,6 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.core.bad_input import DateTimeField
 from portal.core.schema import ErrorDetail
 from portal.hospitals.models import BorderPoint
 
@@ -167,7 +168,7 @@ class MoveInput(serializers.Serializer):
     documents_checked = serializers.BooleanField(required=False, default=False)
     crossing_border_point = serializers.SlugRelatedField(slug_field="code", queryset=BorderPoint.objects.all(),
                                                          required=False, allow_null=True, default=None)
-    crossing_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    crossing_at = DateTimeField(required=False, allow_null=True, default=None)
 
 
 class TransferMoves(APIView):

@@ -191,6 +191,10 @@ def transfer_preregister(
         raise TransferError(_("Check the patient's travel documents before pre-registering the crossing."))
     if crossing_border_point is None or crossing_at is None:
         raise TransferError(_("Enter the border control point and the crossing time."))
+    first, last = booking_window()
+    if not first <= crossing_at.date() <= last:  # the date as entered: year 1 or 9999 cannot be converted
+        raise TransferError(_("Choose a crossing time between %(first)s and %(last)s.") % {
+            "first": formats.date_format(first, "DATE_FORMAT"), "last": formats.date_format(last, "DATE_FORMAT")})
     return _move(
         actor=actor, transfer=transfer, target=State.CROSSING_PREREGISTERED, note=note,
         updates={

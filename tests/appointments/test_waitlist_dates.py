@@ -24,3 +24,9 @@ def test_the_last_day_of_the_window_is_accepted_and_the_next_refused(booker, dep
     with pytest.raises(services.BookingError, match="up to"):
         services.waitlist_join(actor=booker, resident=booker, department_id=department.pk, day=last + timedelta(days=1))
     assert WaitlistEntry.objects.count() == 1
+
+
+def test_a_hospital_that_cannot_be_in_an_address_is_not_found(client_for, booker):
+    """/appointments/?hospital=… redirects to the hospital's booking page; a value no
+    slug can have gave a server error (found by tests/core/test_hostile_input.py)."""
+    assert client_for(booker).get(reverse("appointments:index"), {"hospital": "😷 hospital"}).status_code == 404

@@ -64,3 +64,12 @@ def test_superuser_sees_every_hospital(hospital, other_hospital, superuser, clie
 @pytest.mark.parametrize("url", ["/en/admin/hospitals/hospital/add/"])
 def test_hospital_admin_cannot_add_hospitals(hospital_admin, client_for, url):
     assert client_for(hospital_admin).get(url).status_code == 403
+
+
+def test_an_autocomplete_field_sent_back_with_text_shows_the_error(client_for, superuser):
+    """Django's autocomplete widget looked the submitted text up as an id to show
+    it again: a server error (found by tests/core/test_hostile_input.py)."""
+    response = client_for(superuser).post("/en/admin/hospitals/hospitalmembership/add/",
+                                          {"user": "😷", "hospital": "not a number"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
