@@ -37,7 +37,7 @@ def test_tomorrow_is_refused_and_today_accepted(client_for, resident):
 
 def test_the_message_is_in_the_readers_language(client_for, resident):
     response = _save(client_for(resident), "9999-12-31", "zh-hant")
-    assert "出生日期" in response.content.decode()
+    assert "至今天之間的出生日期" in response.content.decode()
 
 
 def test_the_admin_refuses_it_too(client_for, superuser, resident):

@@ -66,3 +66,10 @@ def test_the_refusal_is_in_the_readers_language(client, resident, language):
         _sign_in(client, resident.email, "wrong", "", language)
     refused = _sign_in(client, resident.email, PASSWORD, "", language)
     assert LOCKED[language] in refused.content.decode()
+
+
+def test_too_many_sign_in_requests_get_a_page_in_the_readers_language(client, resident, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**base.ACCOUNT_RATE_LIMITS, "login": "2/m/ip"}
+    answers = [_sign_in(client, resident.email, "wrong", "", "zh-hant") for _ in range(3)]
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+    assert "嘗試次數過多" in answers[-1].content.decode()

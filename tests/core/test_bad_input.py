@@ -121,3 +121,13 @@ def route_for_api(hospital, other_hospital):
 
     return Route.objects.create(sending_hospital=hospital, receiving_hospital=other_hospital,
                                 border_point=BorderPointFactory(), direction="southbound")
+
+
+def test_a_body_django_cannot_read_gets_the_page_too(client):
+    """Too many fields: Django refuses it before any view (a SuspiciousOperation)."""
+    fields = {f"field{n}": "x" for n in range(1001)}
+    page = client.post("/zh-hant/accounts/login/", fields)
+    assert page.status_code == 400
+    assert "我們無法接受這個請求" in page.content.decode()
+    api = client.post("/api/v1/transfers/", fields)
+    assert api.status_code == 400 and "Nothing was saved" in api.json()["detail"]
