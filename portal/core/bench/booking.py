@@ -123,8 +123,5 @@ def _session(user: User) -> str:
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    # What RequireStaffTwoFactorMiddleware stores on a resident's first request: without
-    # it every benchmark session would be written back once during the run.
-    store["portal_mfa_ok"] = True
     store.create()
     return store.session_key
