@@ -333,7 +333,11 @@ REST_FRAMEWORK = {
         "portal.core.throttling.UserRateThrottle",
         "portal.core.throttling.ScopedRateThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min", "sensitive": "10/min"},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", default="120/min"),
+        "user": env("API_THROTTLE_USER", default="600/min"),
+        "sensitive": env("API_THROTTLE_SENSITIVE", default="10/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "GBA Cross-border Health Portal API",
