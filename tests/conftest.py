@@ -98,8 +98,8 @@ def superuser(db):
 
 def sign_in(client, user, *, second_factor: bool = True):
     """Sign `user` in on a test client as the sign-in form does: with the second
-    factor used in this session (what staff need before any staff door opens), or,
-    with second_factor=False, by password only."""
+    factor used in this session when the user has one (what staff need before any
+    staff door opens), or, with second_factor=False, by password only."""
     from allauth.account.internal.flows.login import record_authentication
     from django.test import RequestFactory
 
@@ -107,9 +107,9 @@ def sign_in(client, user, *, second_factor: bool = True):
     request = RequestFactory().get("/")
     request.session, request.user = client.session, user
     record_authentication(request, user, "password", email=user.email)
-    if second_factor:
-        totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
-        record_authentication(request, user, "mfa", id=totp.pk if totp else None, type=Authenticator.Type.TOTP)
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if second_factor and totp is not None:  # no authenticator, no code to enter
+        record_authentication(request, user, "mfa", id=totp.pk, type=Authenticator.Type.TOTP)
     request.session.save()
     return client
 

@@ -42,6 +42,7 @@ class GunicornLogger(Logger):
     --access-logformat can leave atoms out but not redact them."""
 
     def setup(self, cfg) -> None:
-        super().setup(cfg)
+        super().setup(cfg)  # again on every reload (HUP): one filter per log
         for log in (self.access_log, self.error_log):
-            log.addFilter(RedactIdentityNumbersFilter())
+            if not any(isinstance(existing, RedactIdentityNumbersFilter) for existing in log.filters):
+                log.addFilter(RedactIdentityNumbersFilter())

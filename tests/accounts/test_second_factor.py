@@ -131,3 +131,12 @@ def test_residents_sign_in_with_a_password(client_for, resident):
     client = client_for(resident, second_factor=False)
     assert client.get(reverse("core:dashboard")).status_code == 200
     assert client.get(reverse("api:transfers-list")).status_code == 200
+
+
+def test_the_admins_own_sign_in_form_does_not_skip_the_second_factor(client, hospital_admin):
+    """Django's admin has a password-only sign-in form of its own."""
+    signed_in = client.post(reverse("admin:login"), {"username": hospital_admin.email, "password": PASSWORD})
+    assert signed_in.status_code == 302
+    page = client.get(reverse("admin:index"))
+    assert page.status_code == 302 and page["Location"].startswith(reverse("mfa_reauthenticate"))
+    assert client.get(reverse("admin:transfers_transferrequest_changelist")).status_code == 302
