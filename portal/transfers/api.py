@@ -13,7 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.centres.selectors import staff_can_assist
+from portal.core.bad_input import DateTimeField
 from portal.core.idempotency import IDEMPOTENCY_KEY, IDEMPOTENCY_RESPONSES, idempotent
 from portal.core.schema import ErrorDetail
 from portal.hospitals.models import BorderPoint
@@ -113,12 +113,12 @@ class TransferListCreate(APIView):
         resident_id = values.pop("for_resident", None)
         if resident_id is not None and resident_id != request.user.pk:
             requester = get_user_model().objects.filter(pk=resident_id, is_active=True).first()
-            if requester is None or not staff_can_assist(request.user, requester):
+            if requester is None or not selectors.may_request_transfer_for(request.user, requester):
                 raise NotFound
         patient_email = values.pop("patient_email", "")
         patient_user = None
         if values["patient_kind"] == TransferRequest.PatientKind.RESIDENT:
-            patient_user = get_user_model().objects.filter(email__iexact=patient_email, is_active=True).first()
+            patient_user = selectors.account_named_as_patient(patient_email)
         try:
             transfer = services.transfer_submit(actor=request.user, requester=requester,
                                                 patient_user=patient_user, **values)
@@ -150,7 +150,7 @@ class MoveInput(serializers.Serializer):
     documents_checked = serializers.BooleanField(required=False, default=False)
     crossing_border_point = serializers.SlugRelatedField(slug_field="code", queryset=BorderPoint.objects.all(),
                                                          required=False, allow_null=True, default=None)
-    crossing_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    crossing_at = DateTimeField(required=False, allow_null=True, default=None)
 
 
 class TransferMoves(APIView):

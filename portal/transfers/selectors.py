@@ -13,6 +13,26 @@ from .models import Route, TransferEvent, TransferRequest
 from .workflow import Role
 
 
+def may_request_transfer_for(actor, person) -> bool:
+    """Who may request a transfer for whom: the one rule every door asks, for the
+    requester and for a patient with an account. A person may for themself, and
+    centre staff for a resident who consented to their centre's help. (Caregivers,
+    once a resident can give someone that right, are added here.)"""
+    return actor.pk == person.pk or staff_can_assist(actor, person)
+
+
+def account_named_as_patient(email: str):
+    """The active account using this e-mail address, or None. Only for the filing
+    service, which refuses an account the actor may not request for with the same
+    answer as an unknown address: nothing about the account is shown to the actor."""
+    from django.contrib.auth import get_user_model
+
+    email = (email or "").strip()
+    if not email:
+        return None
+    return get_user_model().objects.filter(email__iexact=email, is_active=True).select_related("profile").first()
+
+
 def routes_open() -> QuerySet[Route]:
     return Route.objects.filter(is_active=True).select_related("sending_hospital", "receiving_hospital", "border_point")
 

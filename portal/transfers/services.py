@@ -11,11 +11,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.accounts.identity import mask_identity_number
-from portal.centres.selectors import staff_can_assist
+from portal.appointments.selectors import booking_window
 from portal.core import private_files
 from portal.notifications.services import notify
 
@@ -27,7 +27,7 @@ from .models import (
     TransferEvent,
     TransferRequest,
 )
-from .selectors import parties_of, roles_of
+from .selectors import may_request_transfer_for, parties_of, roles_of
 from .workflow import FINAL_STATES, WORKFLOW, Move, Role, State
 
 EVENT = "transfer_state_changed"
@@ -38,10 +38,6 @@ class TransferError(ValidationError):
 
 
 # --- Filing -----------------------------------------------------------------
-
-
-def _may_file_for(actor, resident) -> bool:
-    return actor.pk == resident.pk or staff_can_assist(actor, resident)
 
 
 @transaction.atomic
@@ -64,8 +60,9 @@ def transfer_submit(
     consent_to_share: bool,
 ) -> TransferRequest:
     """File a request for `requester` (the actor themself, or a resident whose
-    consent the acting centre staff holds)."""
-    if not _may_file_for(actor, requester):
+    consent the acting centre staff holds). A patient with an account must be one
+    the actor may request for too (selectors.may_request_transfer_for)."""
+    if not may_request_transfer_for(actor, requester):
         raise PermissionDenied(_("You may not file a transfer for this resident."))
     if not consent_to_share:
         raise TransferError(_("The transfer cannot be requested without consent to share the information."))
@@ -73,12 +70,19 @@ def transfer_submit(
         raise TransferError(_("This route is not open for requests."))
     if reverse_direction and route.direction != Route.Direction.BOTH:
         raise TransferError(_("This route runs in one direction only."))
+    first, last = booking_window()
+    if not first <= preferred_date <= last:
+        raise TransferError(_("Choose a preferred date between %(first)s and %(last)s.") % {
+            "first": formats.date_format(first, "DATE_FORMAT"), "last": formats.date_format(last, "DATE_FORMAT")})
     kind = TransferRequest.PatientKind(patient_kind)
     if kind == TransferRequest.PatientKind.SELF:
         patient_user = requester
+    elif kind == TransferRequest.PatientKind.RESIDENT and (
+            patient_user is None or not may_request_transfer_for(actor, patient_user)):
+        # One answer for an unknown address and for someone else's account.
+        raise TransferError(_("You can name as the patient only yourself or a resident who has consented to "
+                              "your centre's help. For someone else, choose “Someone without an account”."))
     if kind in (TransferRequest.PatientKind.SELF, TransferRequest.PatientKind.RESIDENT):
-        if patient_user is None:
-            raise TransferError(_("Choose the patient's account."))
         profile = getattr(patient_user, "profile", None)
         patient_name = patient_name or patient_user.display_name
         patient_document = ""
@@ -160,6 +164,10 @@ def transfer_preregister(
         raise TransferError(_("Check the patient's travel documents before pre-registering the crossing."))
     if crossing_border_point is None or crossing_at is None:
         raise TransferError(_("Enter the border control point and the crossing time."))
+    first, last = booking_window()
+    if not first <= crossing_at.date() <= last:  # the date as entered: year 1 or 9999 cannot be converted
+        raise TransferError(_("Choose a crossing time between %(first)s and %(last)s.") % {
+            "first": formats.date_format(first, "DATE_FORMAT"), "last": formats.date_format(last, "DATE_FORMAT")})
     return _move(
         actor=actor, transfer=transfer, target=State.CROSSING_PREREGISTERED, note=note,
         updates={

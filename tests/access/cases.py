@@ -16,7 +16,10 @@ role and asserts the expected outcome. Example, for appointments:
 The world (tests/access/conftest.py) is: the owner (a resident) whose data the URL
 shows; another resident; a hospital (the right one: the owner's object belongs to
 it) and another; an admin of each; staff of a centre the owner consented to, and of
-a centre without consent; a superuser.
+a centre without consent; a superuser. Staff sign in with both factors; the
+"..._password_only" roles are the right hospital's admin, the consenting centre's
+staff and the superuser signed in by password alone, denied everywhere: no door
+gives staff data before the second factor is used in the session (issue 15).
 
 Outcomes:
 - SEES: 200 and, if the case has a `secret`, the owner's data is on the page.
@@ -41,17 +44,22 @@ ROLES = (
     "centre_staff_with_consent",
     "centre_staff_without_consent",
     "superuser",
+    "hospital_admin_password_only",
+    "centre_staff_with_consent_password_only",
+    "superuser_password_only",
 )
+PASSWORD_ONLY = "_password_only"
 
 SEES, OWN, DENY = "sees", "own", "deny"
 
 
 def row(default: str = DENY, **outcomes: str) -> dict[str, str]:
-    """Outcome per role; roles not named get `default`."""
-    unknown = set(outcomes) - set(ROLES)
+    """Outcome per role; roles not named get `default`. Staff signed in by password
+    only are denied everywhere."""
+    unknown = set(outcomes) - {role for role in ROLES if not role.endswith(PASSWORD_ONLY)}
     if unknown:
         raise ValueError(f"unknown roles: {sorted(unknown)}")
-    return {role: outcomes.get(role, default) for role in ROLES}
+    return {role: DENY if role.endswith(PASSWORD_ONLY) else outcomes.get(role, default) for role in ROLES}
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.access.cases import OBJECTS
+from tests.access.cases import OBJECTS, PASSWORD_ONLY
 from tests.factories import give_consent
 
 
@@ -17,7 +17,7 @@ class World:
         return self._objects[name]
 
     def user(self, role: str):
-        return None if role == "anonymous" else getattr(self, role)
+        return None if role == "anonymous" else getattr(self, role.removesuffix(PASSWORD_ONLY))
 
 
 @pytest.fixture(autouse=True)
