@@ -3,8 +3,10 @@
 import logging
 import re
 
-# HKID (A123456(3)), Macao ID (1234567(8)) and travel permits (H12345678).
-IDENTITY_NUMBER = re.compile(r"\b(?:[A-Z]{1,2}\d{6}\(?[0-9A]\)?|[157]\d{6}\(?\d\)?|[HM]\d{8}(?:\d{2})?)(?![\w])")
+# HKID (A123456(3)), Macao ID (1234567(8), older cards 1/234567/8) and travel
+# permits (H12345678). A Certificate of Exemption has no published format to match.
+IDENTITY_NUMBER = re.compile(
+    r"\b(?:[A-Z]{1,2}\d{6}\(?[0-9A]\)?|[157]\d{6}\(?\d\)?|[157]/\d{6}/\d|[HM]\d{8}(?:\d{2})?)(?![\w])")
 
 
 class RedactIdentityNumbersFilter(logging.Filter):
