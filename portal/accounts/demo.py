@@ -22,7 +22,7 @@ DEMO_USERS = [
     ("resident2@example.com", "Resident (Macao, 70, lives in Zhuhai)", "zh-hant",
      {"name_en": "WONG Mei Ling", "name_zh": "黃美玲", "date_of_birth": date(1956, 7, 1),
       "id_document_type": "macao_id", "id_document_number": "1234567(8)", "travel_permit_number": "M87654321",
-      "phone": "+85361234567", "mainland_phone": "+8613800138000"}),
+      "phone": "+85366123456", "mainland_phone": "+8613800138000"}),
     ("resident3@example.com", "Resident (Hong Kong, Certificate of Exemption, 80)", "en",
      {"name_en": "LAM Siu Fong", "name_zh": "林小芳", "date_of_birth": date(1946, 2, 14),
       "id_document_type": "coe", "id_document_number": "CE123456/78", "travel_permit_number": "H23456789",

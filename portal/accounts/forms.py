@@ -17,7 +17,7 @@ def _validate_region(number, allowed: tuple[str, ...], message):
 class ProfileForm(forms.ModelForm):
     phone = PhoneNumberField(
         label=_("Phone number (Hong Kong or Macao)"), required=False, region="HK",
-        help_text=_("For example +852 9123 4567 or +853 6123 4567."),
+        help_text=_("For example +852 9123 4567 or +853 6612 3456."),
     )
     mainland_phone = PhoneNumberField(
         label=_("Mainland phone number"), required=False, region="CN",
