@@ -49,7 +49,6 @@ MESSAGES = {
     "no_macao_id": _("You need a Macao resident identity card (valid or renewable)."),
     "not_insured": _("You must first join the basic medical insurance where you live and pay this year's premium: the subsidy repays what you paid."),
     "no_group": _("You must be 65 or over, 10 or under, a primary or secondary school student, or a person with a disability who meets the conditions for Macao's disability allowance."),
-    "age": _("You are %(age)s on %(date)s."),
     "elder": _("You are 65 or over."),
     "child": _("You are 10 or under."),
     "student": _("You are a primary or secondary school student."),

@@ -224,4 +224,5 @@ def macao_page() -> dict:
         "medical_subsidy": schemes.get(MacaoScheme.Code.MEDICAL_SUBSIDY),
         "insurance_subsidy": schemes.get(MacaoScheme.Code.INSURANCE_SUBSIDY),
         "places": places,
+        "today": timezone.localdate(),
     }

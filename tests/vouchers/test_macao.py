@@ -98,7 +98,7 @@ def test_page_lists_places_with_their_status_source_and_date_in_each_language(cl
                                                                                django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         page = client.get(reverse("vouchers:macao")).content.decode()
-    assert "MOP 600 a year" in page and "Up to MOP 1000 a year" in page
+    assert "MOP 600 a year" in page and "Up to MOP 1000 a year" in page and "That round has ended" in page
     assert "Takes Macao medical vouchers" in page and "Not confirmed: ask the clinic" in page
     assert "Does not take Macao medical vouchers" in page and "as of 2019-12-01" in page
     assert "spouse, parents or children" in page and "The portal cannot move Macao" in page
