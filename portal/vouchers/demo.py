@@ -7,7 +7,8 @@ designated departments is not in our sources).
 
 With the voucher system simulator configured (`make run`), the confirmed claims
 go to the simulator, which also gets a claim made at a clinic in Hong Kong and a
-spouse link, so that its balance is visibly not the portal's own record. It runs
+spouse link, so that its balance is visibly not the portal's own record (and, with the
+demo's first claim, HK$1,000 of designated primary care: this year's reward). It runs
 before the appointments demo (ORDER 55 < 60), whose booking pays with vouchers."""
 
 from datetime import timedelta
@@ -40,7 +41,7 @@ def _simulator_extras(resident, today) -> str:
     if registry.spouse_link(holder) is None:
         spouse = registries.Holder(*DEMO_SPOUSE, date_of_birth=holder.date_of_birth.replace(year=1953))
         registry.link_spouses(holder, spouse, on=today)
-        registry.submit_claim(holder, amount_hkd=650, designated_primary_care=True,
+        registry.submit_claim(holder, amount_hkd=700, designated_primary_care=True,
                               reference="demo: a family doctor in Hong Kong", on=today)
     balance = registry.balance(holder)
     return f"balance from the voucher system simulator HK${balance.total_hkd:,} (not a real balance)"
