@@ -294,6 +294,7 @@ SPECTACULAR_SETTINGS = {
         "ConnectItemKindEnum": "portal.medicines.models.ConnectItem.Kind",
         "ConnectItemStatusEnum": "portal.medicines.models.ConnectItem.Status",
         "ClaimStatusEnum": "portal.vouchers.models.Claim.Status",
+        "IdentityDocumentEnum": "portal.accounts.models.IDENTITY_DOCUMENT_CHOICES",
         "EscortKindEnum": "portal.transfers.models.Escort.Kind",
         "TransferStateEnum": "portal.transfers.workflow.State",
     },

@@ -185,6 +185,10 @@ class Split:
         return self.reward + self.own + self.spouse
 
 
+class NotEligible(Exception):
+    """A claim on the account of someone who does not turn 65 until a later year."""
+
+
 class NotEnoughVouchers(Exception):
     def __init__(self, needed: int, available: int):
         super().__init__(f"needed {needed}, available {available}")
@@ -195,8 +199,7 @@ def opening_state(date_of_birth: date, *, eligible_age: int | None = None) -> Ac
     """A holder's account before anything has happened to it."""
     age = settings.VOUCHER_ELIGIBLE_AGE if eligible_age is None else eligible_age
     first_year = date_of_birth.year + age
-    return AccountState(first_year=first_year, allotted_through=first_year - 1,
-                        advanced_to=date(first_year - 1, 12, 31))
+    return AccountState(first_year=first_year, allotted_through=first_year - 1, advanced_to=date.min)
 
 
 def _expire(state: AccountState, before: date, movements: list[Movement]) -> AccountState:
@@ -232,10 +235,13 @@ def debit(state: AccountState, spouse: AccountState | None, *, amount: int, desi
     advanced to `on`). Order: for designated primary-care purposes the reward
     vouchers first (earliest expiry first, since they lapse), then own vouchers;
     the spouse's own vouchers only once this account's are spent. Returns the
-    new states, the split, and each account's movements. Raises NotEnoughVouchers
-    and changes nothing if the two accounts together cannot pay."""
+    new states, the split, and each account's movements. Raises NotEligible before
+    the year the holder turns 65, and NotEnoughVouchers if the two accounts together
+    cannot pay; then nothing changes."""
     if amount <= 0:
         raise ValueError("a claim uses at least one voucher")
+    if on.year < state.first_year:
+        raise NotEligible(state.first_year)
     spouse_available = spouse.own if spouse is not None else 0
     available = state.available(designated) + spouse_available
     if amount > available:

@@ -30,7 +30,10 @@ def test_a_first_time_76_year_old_has_every_year_since_65_up_to_the_cap():
 
 def test_the_year_one_turns_65_brings_the_first_2000():
     assert opened(date(1961, 12, 31), date(2026, 1, 1)).own == 2000
-    assert opened(date(1961, 12, 31), date(2025, 12, 31)).own == 0
+    younger = opened(date(1961, 12, 31), date(2025, 12, 31))
+    assert younger.own == 0
+    with pytest.raises(rules.NotEligible):
+        rules.debit(younger, None, amount=1, designated=False, on=date(2025, 12, 31), scheme=SCHEME)
 
 
 def test_the_yearly_amount_stops_at_the_cap_and_says_what_was_lost():
@@ -147,6 +150,9 @@ def test_balances_stay_within_the_rules_whatever_happens(ops, born_me, born_spou
             try:
                 mine, theirs, split, my_moves, their_moves = rules.debit(
                     states[who], partner, amount=amount, designated=designated, on=on, scheme=SCHEME)
+            except rules.NotEligible:
+                assert on.year < states[who].first_year and states == before
+                continue
             except rules.NotEnoughVouchers as short:
                 assert amount > states[who].available(designated) + (partner.own if partner else 0) == short.available
                 assert states == before  # nothing changed
