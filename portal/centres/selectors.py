@@ -1,13 +1,14 @@
 """Who may assist whom. Every page or API that shows a resident's data to centre
 staff must go through these functions."""
 
-import functools
 import re
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+
+from portal.core import chinese
 
 from .models import (
     AccessLogEntry,
@@ -72,18 +73,6 @@ def assisted_resident(staff, resident_id) -> object | None:
     return consenting_residents(centre_of(staff)).filter(pk=resident_id).first()
 
 
-def _chinese_variants(text: str) -> set[str]:
-    """The text as typed plus its Simplified and Traditional forms, so 陳 finds 陈."""
-    return {text, _converter("hk2s").convert(text), _converter("s2hk").convert(text)}
-
-
-@functools.cache
-def _converter(config: str):
-    import opencc
-
-    return opencc.OpenCC(config)
-
-
 def search_residents(staff, *, name: str = "", phone_digits: str = "", id_last_digits: str = "") -> list:
     """Consenting residents of the staff member's centre matching one criterion.
     Identity numbers are matched by their last four digits only (the stored form
@@ -97,7 +86,7 @@ def search_residents(staff, *, name: str = "", phone_digits: str = "", id_last_d
         )
     elif name:
         condition = Q(profile__name_en__icontains=name)
-        for variant in _chinese_variants(name):
+        for variant in chinese.script_variants(name):
             condition |= Q(profile__name_zh__contains=variant)
         queryset = queryset.filter(condition)
     else:

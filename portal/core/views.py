@@ -44,11 +44,13 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness for load balancers: the database answers."""
+    """Liveness for load balancers: the database answers (503 when it does not)."""
     from django.db import connection
 
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    connection.close_if_health_check_failed()  # a connection the server dropped is replaced
+    connection.ensure_connection()
+    if not connection.is_usable():
+        return JsonResponse({"status": "database unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
 
 

@@ -24,10 +24,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from math import ceil
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When, Window
+
+from portal.core import chinese
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"[{_CJK}]+|[^\W_]+", re.UNICODE)
@@ -35,15 +36,8 @@ _IS_CJK = re.compile(rf"[{_CJK}]")
 NAME_SEPARATOR = "|"
 
 
-@lru_cache(maxsize=1)
-def _converter():
-    import opencc
-
-    return opencc.OpenCC("hk2s")
-
-
 def to_simplified(text: str) -> str:
-    return _converter().convert(text) if _IS_CJK.search(text) else text
+    return chinese.to_simplified(text) if _IS_CJK.search(text) else text
 
 
 def _pairs(run: str, last_alone: bool = False) -> str:

@@ -1,0 +1,25 @@
+"""Chinese in either script: converting between Traditional (Hong Kong usage) and
+Simplified with OpenCC, so a search typed in one script finds text stored in the other."""
+
+import functools
+
+
+@functools.cache
+def _converter(config: str):
+    # Building a converter loads its dictionaries; a converter holds no data of ours.
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    return _converter("hk2s").convert(text)
+
+
+def to_traditional(text: str) -> str:
+    return _converter("s2hk").convert(text)
+
+
+def script_variants(text: str) -> set[str]:
+    """The text as typed plus its Simplified and Traditional forms (陳 finds 陈)."""
+    return {text, to_simplified(text), to_traditional(text)}
