@@ -86,3 +86,39 @@ def resident_acted_for(user, resident_id, right: str, *, allow_staff: bool = Tru
     if selectors.refusal_for(user, resident):
         raise CareRefused(refusal_message(right, resident))
     raise Http404
+
+
+# --- The API's `resident` field -------------------------------------------------------------
+
+RESIDENT_HELP = ("The id of the person you act for: someone who made you their caregiver with this right "
+                 "(or, for centre staff, a resident who consents to your centre). Leave out to act for yourself.")
+
+
+def api_resident_acted_for(request, resident_id, right: str, *, write: bool, what: str = "") -> ActingFor:
+    """`resident_acted_for` for an API request: 404 for someone the user may not
+    act for, 403 with the plain reason for a caregiver whose right was withdrawn
+    or ended. Writes may come from centre staff too (recorded on the object);
+    reads on behalf come from caregivers only and go into the resident's access
+    log as `what`."""
+    from rest_framework.exceptions import NotFound
+    from rest_framework.exceptions import PermissionDenied as DrfPermissionDenied
+
+    from .services import access_log_record
+
+    try:
+        acting = resident_acted_for(request.user, resident_id, right, allow_staff=write)
+    except CareRefused as refused:
+        raise DrfPermissionDenied(detail=refused.message, code="care_refused") from refused
+    except Http404 as missing:
+        raise NotFound from missing
+    if acting.care_link is not None and not write and what:
+        access_log_record(link=acting.care_link, what=what)
+    return acting
+
+
+def acting_for_out(acting: ActingFor | None) -> dict | None:
+    """What an API answer says about whom it acted for (None: oneself)."""
+    if acting is None or not acting.on_behalf:
+        return None
+    return {"id": acting.resident.pk, "name": acting.resident.display_name,
+            "role": "caregiver" if acting.care_link is not None else "centre_staff"}

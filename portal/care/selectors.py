@@ -9,7 +9,7 @@ rights or an end date takes effect on the next request in every process.
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse, translate_url
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import translation
 
 from .models import CareLink, Right
@@ -106,18 +106,23 @@ def copy_url(link: str, *, elder, language: str) -> str:
     through its "acting for" form (/for/<elder id>/...) when the app has one."""
     if not link.startswith("/"):
         return link
-    with translation.override(language):
+    with translation.override(translation.get_language_from_path(link) or language):
         try:
             match = resolve(link)
         except Resolver404:
-            return translate_url(link, language)
-        if match.namespace and not match.url_name.startswith("for_"):
+            return link
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    with translation.override(language):
+        if match.namespace and not (match.url_name or "").startswith("for_"):
             try:
                 return reverse(f"{match.namespace}:for_{match.url_name}", args=match.args,
                                kwargs={**match.kwargs, "resident_id": elder.pk})
             except NoReverseMatch:
                 pass
-    return translate_url(link, language)
+        try:
+            return reverse(name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return link
 
 
 # --- Pages and the API -----------------------------------------------------------------
