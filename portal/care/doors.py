@@ -40,15 +40,13 @@ class ActingFor:
 def refusal_message(right: str, elder) -> str:
     name = elder.display_name
     messages = {
-        Right.APPOINTMENTS: _("You can no longer manage appointments for %(name)s: they withdrew this permission, "
-                             "or it has ended."),
-        Right.VOUCHERS: _("You can no longer see the vouchers of %(name)s: they withdrew this permission, or it "
-                          "has ended."),
-        Right.TRANSFERS: _("You can no longer request or follow transfers for %(name)s: they withdrew this "
-                           "permission, or it has ended."),
+        Right.APPOINTMENTS: _("%(name)s has not given you permission to manage their appointments, or it has "
+                              "ended."),
+        Right.VOUCHERS: _("%(name)s has not given you permission to see their vouchers, or it has ended."),
+        Right.TRANSFERS: _("%(name)s has not given you permission to request or follow their transfers, or it "
+                           "has ended."),
     }
-    message = messages.get(right) or _("You can no longer do this for %(name)s: they withdrew this permission, "
-                                       "or it has ended.")
+    message = messages.get(right) or _("%(name)s has not given you permission to do this, or it has ended.")
     return message % {"name": name}
 
 

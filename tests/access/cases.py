@@ -16,7 +16,13 @@ role and asserts the expected outcome. Example, for appointments:
 The world (tests/access/conftest.py) is: the owner (a resident) whose data the URL
 shows; another resident; a hospital (the right one: the owner's object belongs to
 it) and another; an admin of each; staff of a centre the owner consented to, and of
-a centre without consent; a superuser.
+a centre without consent; a superuser; and caregivers (issue 16): the owner's
+caregiver with the rights to manage appointments, see vouchers, request and follow
+transfers and receive copies of messages ("caregiver"), the owner's caregiver with
+the messages right only, a caregiver of the other resident, and two of the owner's
+former caregivers: one whose relationship the owner ended, one past its last day.
+A caregiver does exactly what the owner granted, for the owner, and nothing after
+the relationship ends.
 
 Outcomes:
 - SEES: 200 and, if the case has a `secret`, the owner's data is on the page.
@@ -41,7 +47,13 @@ ROLES = (
     "centre_staff_with_consent",
     "centre_staff_without_consent",
     "superuser",
+    "caregiver",
+    "caregiver_messages_only",
+    "caregiver_of_other_resident",
+    "caregiver_revoked",
+    "caregiver_past_end_date",
 )
+CAREGIVER_ROLES = tuple(role for role in ROLES if role.startswith("caregiver"))
 
 SEES, OWN, DENY = "sees", "own", "deny"
 
@@ -89,7 +101,9 @@ CASES += [
     Case("profile edit (POST)", method="post", url=lambda w: reverse("accounts:profile_edit"),
          data=lambda w: {"name_en": "Changed"}, expect=row(anonymous=DENY, default=OWN),
          allow_status=(200, 302, 400)),
-    Case("dashboard", url=lambda w: reverse("core:dashboard"), expect=_signed_in_own_page,
+    # A live caregiver of the owner finds the owner in "acting as".
+    Case("dashboard", url=lambda w: reverse("core:dashboard"),
+         expect={**_signed_in_own_page, "caregiver": SEES, "caregiver_messages_only": SEES},
          secret=lambda w: w.owner.profile.name_en),
     Case("e-mail addresses page", url=lambda w: reverse("account_email"), expect=_signed_in_own_page,
          secret=lambda w: w.owner.email),
@@ -229,7 +243,29 @@ def _access_log_entry(w):
                                       why=SECRET_WHY)
 
 
+def _free_slot(w):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.appointments.factories import SlotFactory
+    from tests.factories import DepartmentFactory
+
+    profile = w.owner.profile
+    profile.travel_permit_number = "H55556666"
+    profile.save()
+    return SlotFactory(department=DepartmentFactory(hospital=w.hospital), capacity=2,
+                       starts_at=timezone.now().replace(microsecond=0, second=0) + timedelta(days=6))
+
+
+def timezone_date(moment) -> str:
+    from django.utils import timezone
+
+    return timezone.localtime(moment).date().isoformat()
+
+
 OBJECTS.update({
+    "free_slot": _free_slot,
     "appointment": _appointment,
     "voucher_claim": _voucher_claim,
     "transfer": _transfer,
@@ -258,6 +294,9 @@ _transfer_parties = row(owner=SEES, hospital_admin=SEES, centre_staff_with_conse
 _resident_own_page = row(anonymous=DENY, default=OWN)
 _resident_own_page["owner"] = SEES
 _STRICT = (404,)  # signed-in strangers must not even learn the object exists (anonymous: sign-in)
+# A former caregiver (or one without this right) knows the person already: a
+# page that says plainly why not (403); everyone else, 404.
+_FORMER_CAREGIVER = (403, 404)
 _API_DENY = (401, 403, 404)
 
 CASES += [
@@ -272,14 +311,49 @@ CASES += [
          expect=_owner_only, allow_status=(302,), deny_status=_STRICT),
     Case("appointment reschedule page", url=lambda w: reverse("appointments:reschedule", args=[_ref(w)]),
          expect=_owner_only, secret=lambda w: w.hospital.name_en, deny_status=_STRICT),
-    Case("appointment detail for a resident (centre staff)", prepare=_open_case,
+    Case("appointment detail for a resident (centre staff or caregiver)", prepare=_open_case,
          url=lambda w: reverse("appointments:for_detail", args=[w.owner.pk, _ref(w)]),
-         expect=row(centre_staff_with_consent=SEES), secret=lambda w: SECRET_REASON, deny_status=_STRICT),
+         expect=row(centre_staff_with_consent=SEES, caregiver=SEES), secret=lambda w: SECRET_REASON,
+         deny_status=_FORMER_CAREGIVER),
+    Case("appointments of a resident (centre staff or caregiver)", prepare=_open_case,
+         url=lambda w: (w.obj("appointment"), reverse("appointments:for_index", args=[w.owner.pk]))[1],
+         expect=row(centre_staff_with_consent=SEES, caregiver=SEES), secret=_ref, deny_status=_FORMER_CAREGIVER),
+    Case("book for a resident (POST, centre staff or caregiver)", method="post", prepare=_open_case,
+         url=lambda w: reverse("appointments:for_book_slot", args=[w.owner.pk, w.obj("free_slot").pk]),
+         data=lambda w: {"reason": "Booked for the owner", "id_document": "travel_permit"},
+         expect=row(centre_staff_with_consent=SEES, caregiver=SEES), allow_status=(302,),
+         deny_status=_FORMER_CAREGIVER),
+    Case("appointment cancel for a resident (POST, centre staff or caregiver)", method="post", prepare=_open_case,
+         url=lambda w: reverse("appointments:for_cancel", args=[w.owner.pk, _ref(w)]),
+         expect=row(centre_staff_with_consent=SEES, caregiver=SEES), allow_status=(302,),
+         deny_status=_FORMER_CAREGIVER),
     Case("API: appointment detail", url=lambda w: reverse("api:appointments-detail", args=[_ref(w)]),
          expect=_owner_only, secret=lambda w: SECRET_REASON, deny_status=_API_DENY),
     Case("API: appointment cancel", method="post", json=True,
          url=lambda w: reverse("api:appointments-cancel", args=[_ref(w)]),
          expect=_owner_only, secret=lambda w: _ref(w), deny_status=_API_DENY),
+    # With `resident`: the person acted for. Reads: caregivers only (staff read through
+    # the console, with a reason); writes: caregivers and staff with consent.
+    Case("API: appointments of a resident",
+         url=lambda w: (w.obj("appointment"), reverse("api:appointments-list") + f"?resident={w.owner.pk}")[1],
+         expect=row(owner=SEES, caregiver=SEES), secret=_ref, deny_status=_API_DENY),
+    Case("API: appointment detail for a resident",
+         url=lambda w: reverse("api:appointments-detail", args=[_ref(w)]) + f"?resident={w.owner.pk}",
+         expect=row(owner=SEES, caregiver=SEES), secret=lambda w: SECRET_REASON, deny_status=_API_DENY),
+    Case("API: book for a resident", method="post", json=True, url=lambda w: reverse("api:appointments-list"),
+         data=lambda w: {"slot": w.obj("free_slot").pk, "reason": "Booked for the owner",
+                         "id_document": "travel_permit", "resident": w.owner.pk},
+         expect=row(owner=SEES, caregiver=SEES, centre_staff_with_consent=SEES), allow_status=(201,),
+         secret=lambda w: "Booked for the owner", deny_status=_API_DENY),
+    Case("API: appointment cancel for a resident", method="post", json=True,
+         url=lambda w: reverse("api:appointments-cancel", args=[_ref(w)]), data=lambda w: {"resident": w.owner.pk},
+         expect=row(owner=SEES, caregiver=SEES, centre_staff_with_consent=SEES), secret=_ref,
+         deny_status=_API_DENY),
+    Case("API: join a waiting list for a resident", method="post", json=True, url=lambda w: reverse("api:waitlist"),
+         data=lambda w: {"department": w.obj("free_slot").department_id, "resident": w.owner.pk,
+                         "date": timezone_date(w.obj("free_slot").starts_at)},
+         expect=row(owner=SEES, caregiver=SEES, centre_staff_with_consent=SEES), allow_status=(201,),
+         secret=lambda w: w.hospital.name_en, deny_status=_API_DENY),
     Case("admin: appointment change page",
          url=lambda w: reverse("admin:appointments_appointment_change", args=[w.obj("appointment").pk]),
          expect=row(hospital_admin=SEES, superuser=SEES), secret=lambda w: SECRET_REASON),
@@ -359,4 +433,66 @@ CASES += [
          expect=row(centre_staff_with_consent=SEES), secret=lambda w: w.owner.email, deny_status=_API_DENY),
     Case("API: centre access log", url=lambda w: (w.obj("access_log_entry"), reverse("api:centre-access-log"))[1],
          expect=_resident_own_page, secret=lambda w: SECRET_WHY, deny_status=_API_DENY),
+]
+
+
+# --- care: family and caregivers (issue 16) --------------------------------------------------
+SECRET_CONSENT_FILE = b"%PDF-1.4\n% secret-consent-7781\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _care_link(w):
+    from portal.care.models import CareLink
+
+    return CareLink.objects.get(elder=w.owner, caregiver=w.caregiver)
+
+
+def _recorded_link(w):
+    """A relationship the consenting centre recorded on the owner's paper consent."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.care import services
+
+    return services.care_link_record(
+        actor=w.centre_staff_with_consent, elder=w.owner, email="cousin@example.com", relationship="relative",
+        rights=["appointments"], language="en",
+        upload=SimpleUploadedFile("consent.pdf", SECRET_CONSENT_FILE, content_type="application/pdf"))
+
+
+OBJECTS.update({"care_link": _care_link, "recorded_care_link": _recorded_link})
+
+_live_caregivers = {"caregiver": SEES, "caregiver_messages_only": SEES}
+
+CASES += [
+    Case("care: acting-for page", url=lambda w: reverse("care:hub", args=[w.owner.pk]),
+         # (name_zh: a former caregiver is told by name that they no longer act for the owner)
+         expect=row(**_live_caregivers), secret=lambda w: w.owner.profile.name_zh, deny_status=_FORMER_CAREGIVER),
+    Case("care: change a caregiver's rights page", url=lambda w: reverse("care:change", args=[w.obj("care_link").pk]),
+         expect=_owner_only, secret=lambda w: w.caregiver.display_name, deny_status=_STRICT),
+    Case("care: change a caregiver's rights (POST)", method="post",
+         url=lambda w: reverse("care:change", args=[w.obj("care_link").pk]),
+         data=lambda w: {"rights": ["vouchers", "voucher_code"]}, expect=_owner_only, allow_status=(302,),
+         deny_status=_STRICT),
+    Case("care: end a relationship (POST)", method="post",
+         url=lambda w: reverse("care:revoke", args=[w.obj("care_link").pk]),
+         # Either side may end it; the former caregivers hold other links.
+         expect=row(owner=SEES, caregiver=SEES), allow_status=(302,), deny_status=_STRICT),
+    Case("care: signed paper consent", prepare=_open_case,
+         url=lambda w: reverse("care:paper_consent", args=[w.obj("recorded_care_link").pk]),
+         expect=row(owner=SEES, centre_staff_with_consent=SEES), secret=lambda w: "secret-consent-7781",
+         deny_status=_STRICT),
+    Case("care: record a caregiver (centre staff)", prepare=_open_case,
+         url=lambda w: reverse("care:record", args=[w.owner.pk]),
+         expect=row(centre_staff_with_consent=SEES), secret=lambda w: w.owner.profile.name_en, deny_status=_STRICT),
+    Case("API: care link detail", url=lambda w: reverse("api:care-links-detail", args=[w.obj("care_link").pk]),
+         expect=row(owner=SEES, caregiver=SEES), secret=lambda w: w.caregiver.display_name,
+         deny_status=_API_DENY),
+    Case("API: change a care link", method="patch", json=True,
+         url=lambda w: reverse("api:care-links-detail", args=[w.obj("care_link").pk]),
+         data=lambda w: {"rights": ["vouchers", "voucher_code"]},
+         # The caregiver reaches their own link but may not change it: 404 as for strangers.
+         expect=_owner_only, secret=lambda w: w.caregiver.display_name, deny_status=_API_DENY),
+    Case("API: end a care link", method="post", json=True,
+         url=lambda w: reverse("api:care-links-revoke", args=[w.obj("care_link").pk]),
+         expect=row(owner=SEES, caregiver=SEES), secret=lambda w: w.caregiver.display_name,
+         deny_status=_API_DENY),
 ]
