@@ -11,4 +11,5 @@ class AppointmentsConfig(AppConfig):
 
         from . import centre_case
 
-        register_case_section("appointments", centre_case.render)
+        register_case_section("appointments", template="appointments/centre_case.html",
+                              context=centre_case.context)

@@ -1,11 +1,12 @@
 """Hooks through which other apps show their part of a resident's case in the
 centre console, without this app importing them.
 
-- Case sections: `register_case_section("appointments", render)` where
-  `render(request, staff, resident) -> str` returns safe HTML (usually
-  `render_to_string(...)`) or "" when there is nothing to show. Register in the
-  app's `AppConfig.ready()`. Slots not registered show an honest "nothing linked
-  yet" notice.
+- Case sections: `register_case_section("appointments", template=..., context=...)`
+  where `context(resident) -> dict` reads what the section shows and `template`
+  renders it: the case page includes the template, which sees that dict as `data`
+  and the case page's own `resident` and `request`. Register in the app's
+  `AppConfig.ready()`. Slots not registered show an honest "nothing linked yet"
+  notice.
 - On-behalf actions: links to the other apps' pages for acting for a resident.
   A link is shown only if its URL name exists (reverse() succeeds).
 """
@@ -16,10 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
-
-SectionRenderer = Callable[[object, object, object], str]
 
 # The slots the case view shows, in order, with their headings.
 CASE_SECTION_SLOTS: dict[str, object] = {
@@ -28,32 +26,29 @@ CASE_SECTION_SLOTS: dict[str, object] = {
     "vouchers": _("Voucher activity"),
 }
 
-_renderers: dict[str, SectionRenderer] = {}
+_sources: dict[str, tuple[str, Callable[[object], dict]]] = {}
 
 
-def register_case_section(key: str, render: SectionRenderer) -> None:
+def register_case_section(key: str, *, template: str, context: Callable[[object], dict]) -> None:
     if key not in CASE_SECTION_SLOTS:
         raise KeyError(f"Unknown case section {key!r}; known: {sorted(CASE_SECTION_SLOTS)}")
-    _renderers[key] = render
-
-
-def unregister_case_section(key: str) -> None:
-    _renderers.pop(key, None)
+    _sources[key] = (template, context)
 
 
 @dataclass(frozen=True)
 class CaseSection:
     key: str
     title: str
-    html: SafeString | None  # None: nothing is linked to this section yet
+    template: str | None  # None: nothing is linked to this section yet
+    data: dict | None
 
 
-def case_sections(request, staff, resident) -> list[CaseSection]:
+def case_sections(resident) -> list[CaseSection]:
+    """The case view's sections for `resident` (whose consent the view has checked)."""
     sections = []
     for key, title in CASE_SECTION_SLOTS.items():
-        render = _renderers.get(key)
-        html = mark_safe(render(request, staff, resident) or "") if render else None  # noqa: S308 - renderers return escaped template output
-        sections.append(CaseSection(key=key, title=str(title), html=html))
+        template, context = _sources.get(key, (None, None))
+        sections.append(CaseSection(key, str(title), template, context(resident) if context else None))
     return sections
 
 

@@ -175,6 +175,18 @@ def _claim_queryset():
     )
 
 
+# The one role that moves insurance claims (services.CLAIM_WORKFLOW).
+CLAIM_HANDLER = "centre_staff"
+
+
+def claim_roles(user, claim: InsuranceClaim) -> set[str]:
+    """The workflow roles `user` holds on `claim`: its centre's staff while the resident consents."""
+    centre = centre_of(user)
+    if centre is not None and claim.centre_id == centre.pk and staff_can_assist(user, claim.resident):
+        return {CLAIM_HANDLER}
+    return set()
+
+
 def claim_for_resident(resident, claim_id) -> InsuranceClaim | None:
     return _claim_queryset().filter(pk=claim_id, resident=resident).first()
 

@@ -14,8 +14,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.core import private_files
+from portal.core.workflow import Move, Workflow
 from portal.notifications.services import notify
 
 from .models import (
@@ -29,7 +31,7 @@ from .models import (
     InsuranceClaim,
     ServiceCentre,
 )
-from .selectors import centre_of, staff_can_assist
+from .selectors import CLAIM_HANDLER, centre_of, claim_roles, staff_can_assist
 
 # --- Consent -------------------------------------------------------------------
 
@@ -289,14 +291,19 @@ def escorts_follow_appointment(*, actor, appointment) -> list[EscortRequest]:
 # --- Insurance claims ----------------------------------------------------------------
 
 S = InsuranceClaim.Status
-# The one table of allowed moves: from -> to. Every move is made by the claim's
-# centre staff (with the resident's live consent) and writes a ClaimEvent.
-CLAIM_MOVES: dict[str, tuple[str, ...]] = {
-    S.PREPARED: (S.SUBMITTED,),
-    S.SUBMITTED: (S.PAID, S.REJECTED),
-    S.PAID: (),
-    S.REJECTED: (),
-}
+
+CLAIM_WORKFLOW = Workflow(
+    states=S,
+    field="status",
+    moves=[
+        Move(S.PREPARED, S.SUBMITTED, CLAIM_HANDLER, S.SUBMITTED.label),
+        Move(S.SUBMITTED, S.PAID, CLAIM_HANDLER, S.PAID.label),
+        Move(S.SUBMITTED, S.REJECTED, CLAIM_HANDLER, S.REJECTED.label),
+    ],
+    refused=gettext_lazy("A claim that is “%(current)s” cannot become “%(target)s”."),
+    changed=gettext_lazy("This claim was changed by someone else in the meantime; it is now “%(current)s”."),
+    role_refusals={CLAIM_HANDLER: gettext_lazy("Only the claim's centre staff may change it.")},
+)
 
 
 @transaction.atomic
@@ -314,25 +321,19 @@ def claim_create(
     return claim
 
 
+def _record_claim_event(*, instance: InsuranceClaim, move: Move, actor, note: str) -> None:
+    ClaimEvent.objects.create(claim=instance, from_status=move.source, to_status=move.target, actor=actor,
+                              note=note[:300])
+
+
 @transaction.atomic
 def claim_move(*, actor, claim_id: int, to_status: str, note: str = "") -> InsuranceClaim:
-    """Move a claim to `to_status` if the table allows it from its current status.
-    The row is locked, so two staff pressing buttons at once cannot both move it."""
-    centre = centre_of(actor)
-    claim = InsuranceClaim.objects.select_for_update().select_related("resident").filter(
-        pk=claim_id, centre=centre
-    ).first() if centre else None
-    if claim is None or not staff_can_assist(actor, claim.resident):
+    """Move a claim to `to_status` if the table allows it from its current status."""
+    claim = InsuranceClaim.objects.select_related("resident").filter(pk=claim_id).first()
+    roles = claim_roles(actor, claim) if claim is not None else set()
+    if not roles:
         raise PermissionDenied
-    if to_status not in CLAIM_MOVES.get(claim.status, ()):
-        raise ValidationError(
-            _("A claim that is “%(from)s” cannot become “%(to)s”.")
-            % {"from": S(claim.status).label, "to": S(to_status).label if to_status in S.values else to_status},
-            code="claim_move",
-        )
-    ClaimEvent.objects.create(claim=claim, from_status=claim.status, to_status=to_status, actor=actor, note=note.strip()[:300])
-    claim.status = to_status
-    claim.save(update_fields=["status", "updated_at"])
+    CLAIM_WORKFLOW.move(claim, target=to_status, actor=actor, roles=roles, note=note, record=_record_claim_event)
     return claim
 
 

@@ -253,7 +253,7 @@ def _render_case(request, resident, why, *, note_form, status=200):
         "notes": selectors.case_notes(centre, resident),
         "escorts": selectors.escorts_for_case(centre, resident),
         "claims": selectors.claims_for_case(centre, resident),
-        "sections": case_sections(request, request.user, resident),
+        "sections": case_sections(resident),
         "actions": on_behalf_actions(resident.pk),
         "note_form": note_form,
     }, status=status)
@@ -379,7 +379,7 @@ def staff_claim(request, claim_id: int):
             messages.success(request, _("The document has been added to the claim."))
             return redirect("centres:staff_claim", claim_id=claim.pk)
     services.access_log_record(staff=request.user, resident=claim.resident, what=AccessWhat.CLAIM, why=why)
-    moves = [(status, services.S(status).label) for status in services.CLAIM_MOVES[claim.status]]
+    moves = services.CLAIM_WORKFLOW.moves_from(claim.status, selectors.claim_roles(request.user, claim))
     return render(request, "centres/staff_claim.html", {
         "claim": claim, "form": form, "moves": moves, "move_form": ClaimMoveForm(),
     }, status=_status(form))

@@ -39,8 +39,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "phonenumber_field",
-    "django_htmx",
-    "simple_history",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -67,10 +65,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.accounts.middleware.RequireStaffTwoFactorMiddleware",
-    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -182,7 +178,7 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {
 LANGUAGE_COOKIE_NAME = "portal_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
-# --- Static files -------------------------------------------------------------
+# --- Static files and private uploads ------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -193,7 +189,7 @@ STORAGES = {
 # Sensitive uploads (transfer attachments) live outside any public path and are
 # streamed only by views that check the requesting user's scope.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media")))
-# transfers: largest transfer attachment accepted (bytes).
+# Largest transfer attachment accepted (bytes).
 TRANSFER_ATTACHMENT_MAX_BYTES = env.int("TRANSFER_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 # --- E-mail -------------------------------------------------------------------
@@ -224,7 +220,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Periodic tasks; each domain adds its own entry here (see README, "Celery beat").
+# Periodic tasks of every app (the README lists them under "Production shape").
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "notifications-sweep-outbox": {
         "task": "portal.notifications.tasks.sweep_outbox",
@@ -238,7 +234,6 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "portal.core.tasks.expire_idempotency_keys",
         "schedule": 3600.0,
     },
-    # --- appointments (begin) ---
     "appointments-generate-slots": {
         "task": "portal.appointments.tasks.generate_slots",
         "schedule": 3600.0,
@@ -251,13 +246,20 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "portal.appointments.tasks.send_reminders",
         "schedule": 60.0,
     },
-    # --- appointments (end) ---
+    "vouchers-yearly-allotment": {  # daily and idempotent: catches people who turn eligible
+        "task": "portal.vouchers.tasks.run_allotments",
+        "schedule": 6 * 60 * 60.0,
+    },
+    "vouchers-expire-claims": {
+        "task": "portal.vouchers.tasks.expire_claims",
+        "schedule": 300.0,
+    },
 }
 
 # --- Notifications ------------------------------------------------------------
 SMS_BACKEND = env("SMS_BACKEND", default="portal.notifications.backends.ConsoleMessageBackend")
 WHATSAPP_BACKEND = env("WHATSAPP_BACKEND", default="portal.notifications.backends.ConsoleMessageBackend")
-# [notifications] Delivery retries and the outbox sweep (docs/notifications.md).
+# Delivery retries and the outbox sweep (docs/notifications.md).
 NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
 NOTIFICATIONS_BACKOFF_SECONDS = env.float("NOTIFICATIONS_BACKOFF_SECONDS", default=30)
 NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS = env.int("NOTIFICATIONS_CLAIM_TIMEOUT_SECONDS", default=300)
@@ -286,7 +288,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # [fuzz] One name per choice set shared by several fields (spectacular --validate --fail-on-warn).
+    # One name per choice set shared by several fields (spectacular --validate --fail-on-warn).
     "ENUM_NAME_OVERRIDES": {
         "ConnectItemKindEnum": "portal.medicines.models.ConnectItem.Kind",
         "ConnectItemStatusEnum": "portal.medicines.models.ConnectItem.Status",
@@ -339,24 +341,13 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# --- Scheme settings (defaults are the published values; see FACTS in docs/) ----
+# --- Vouchers -------------------------------------------------------------------
+# The scheme's values (defaults are the published ones; see docs/domain/FACTS.md).
 VOUCHER_ANNUAL_AMOUNT_HKD = env.int("VOUCHER_ANNUAL_AMOUNT_HKD", default=2000)
 VOUCHER_ACCUMULATION_CAP_HKD = env.int("VOUCHER_ACCUMULATION_CAP_HKD", default=8000)
 VOUCHER_ELIGIBLE_AGE = env.int("VOUCHER_ELIGIBLE_AGE", default=65)
-# --- vouchers (added by the vouchers branch) -------------------------------------
-# Hours a resident has to confirm a claim; wrong one-time codes allowed per claim;
-# days after confirmation during which the service point may void a claim.
+# The portal's rules: hours a resident has to confirm a claim; wrong one-time codes
+# allowed per claim; days after confirmation during which the service point may void it.
 VOUCHER_CLAIM_CONFIRM_HOURS = env.int("VOUCHER_CLAIM_CONFIRM_HOURS", default=24)
 VOUCHER_CODE_MAX_ATTEMPTS = env.int("VOUCHER_CODE_MAX_ATTEMPTS", default=5)
 VOUCHER_VOID_WINDOW_DAYS = env.int("VOUCHER_VOID_WINDOW_DAYS", default=7)
-CELERY_BEAT_SCHEDULE.update({
-    "vouchers-yearly-allotment": {  # daily and idempotent: catches people who turn eligible
-        "task": "portal.vouchers.tasks.run_allotments",
-        "schedule": 6 * 60 * 60.0,
-    },
-    "vouchers-expire-claims": {
-        "task": "portal.vouchers.tasks.expire_claims",
-        "schedule": 300.0,
-    },
-})
-# --- end vouchers -------------------------------------------------------------------

@@ -24,7 +24,7 @@ ACCOUNT_RATE_LIMITS = False
 ALLOWED_HOSTS = ["*"]
 # Unknown template variables are bugs in tests.
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = ""
-# [notifications] Overridable so a real-worker test can give its worker a file backend.
+# Overridable so a real-worker test can give its worker a file backend.
 SMS_BACKEND = env("TEST_SMS_BACKEND", default="portal.notifications.backends.LocmemMessageBackend")  # noqa: F405
 WHATSAPP_BACKEND = env("TEST_WHATSAPP_BACKEND", default="portal.notifications.backends.LocmemMessageBackend")  # noqa: F405
 

@@ -14,5 +14,6 @@ class TransfersConfig(AppConfig):
         from .models import Attachment
         from .services import ATTACHMENT_FOLDER
 
-        register_case_section("transfers", centre_case.render)
+        register_case_section("transfers", template="transfers/centre_case.html",
+                              context=centre_case.context)
         private_files.register_folder(ATTACHMENT_FOLDER, Attachment)

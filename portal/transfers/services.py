@@ -1,7 +1,7 @@
 """Every write about transfers. Each move of the workflow has its own service;
-all of them go through `_move`, which changes the state only if it is still the
-expected one (a conditional UPDATE), writes the TransferEvent in the same
-transaction and notifies every party in their own language."""
+all of them go through `_move`, which makes the move with the workflow's one
+function (portal.core.workflow: a conditional UPDATE and a TransferEvent in the
+same transaction) and notifies every party in their own language."""
 
 from datetime import date, datetime, time
 from pathlib import Path
@@ -28,7 +28,7 @@ from .models import (
     TransferRequest,
 )
 from .selectors import parties_of, roles_of
-from .workflow import FINAL_STATES, MOVES, Move, Role, State
+from .workflow import FINAL_STATES, WORKFLOW, Move, Role, State
 
 EVENT = "transfer_state_changed"
 
@@ -113,44 +113,18 @@ def transfer_submit(
 # --- Moves ------------------------------------------------------------------
 
 
-def _refuse_message(transfer: TransferRequest, target: str) -> str:
-    return _("A transfer that is “%(current)s” cannot become “%(target)s”.") % {
-        "current": State(transfer.state).label, "target": State(target).label,
-    }
+def _record(*, instance: TransferRequest, move: Move, actor, note: str) -> None:
+    TransferEvent.objects.create(
+        transfer=instance, from_state=move.source, to_state=move.target, actor=actor, role=move.role, note=note
+    )
 
 
-def _refusal_for_role(role: str) -> str:
-    return {
-        Role.REQUESTER: _("Only the requester, or centre staff acting for them, may make this change."),
-        Role.SENDING: _("Only the sending hospital may make this change."),
-        Role.RECEIVING: _("Only the receiving hospital may make this change."),
-    }[role]
-
-
+@transaction.atomic
 def _move(*, actor, transfer: TransferRequest, target: State, note: str = "", updates: dict | None = None) -> TransferRequest:
-    source = State(transfer.state)
-    move: Move | None = MOVES.get((source, target))
-    if move is None:
-        raise TransferError(_refuse_message(transfer, target))
-    if move.role not in roles_of(actor, transfer):
-        raise PermissionDenied(_refusal_for_role(move.role))
-    if move.needs_reason and not note.strip():
-        raise TransferError(_("Please give a reason."))
-    with transaction.atomic():
-        changed = TransferRequest.objects.filter(pk=transfer.pk, state=source).update(
-            state=target, updated_at=timezone.now(), **(updates or {})
-        )
-        if changed != 1:
-            transfer.refresh_from_db(fields=["state"])
-            raise TransferError(
-                _("This transfer was changed by someone else in the meantime; it is now “%(current)s”.")
-                % {"current": State(transfer.state).label}
-            )
-        TransferEvent.objects.create(
-            transfer=transfer, from_state=source, to_state=target, actor=actor, role=move.role, note=note.strip()
-        )
-        transfer.refresh_from_db()
-        _notify_parties(transfer=transfer, from_state=source, to_state=target, note=note.strip())
+    source = transfer.state
+    WORKFLOW.move(transfer, target=target, actor=actor, roles=roles_of(actor, transfer), note=note,
+                  updates=updates, record=_record)
+    _notify_parties(transfer=transfer, from_state=source, to_state=target, note=note.strip())
     return transfer
 
 
@@ -214,18 +188,11 @@ def transfer_cancel(*, actor, transfer: TransferRequest, note: str) -> TransferR
 
 
 def transfer_move(*, actor, transfer: TransferRequest, target: str, note: str = "", **details) -> TransferRequest:
-    """Dispatch a requested move (from a page or the API) to its service via the table."""
-    try:
-        target_state = State(target)
-    except ValueError:
-        raise TransferError(_("Unknown state.")) from None
-    move = MOVES.get((State(transfer.state), target_state))
-    if move is None:
-        raise TransferError(_refuse_message(transfer, target_state))
-    service = globals()[move.service]
+    """Make a requested move (from a page or the API) through its service."""
+    move = WORKFLOW.allowed(transfer, target)
     if move.needs_crossing:
-        return service(actor=actor, transfer=transfer, note=note, **details)
-    return service(actor=actor, transfer=transfer, note=note)
+        return transfer_preregister(actor=actor, transfer=transfer, note=note, **details)
+    return _move(actor=actor, transfer=transfer, target=move.target, note=note)
 
 
 def _notify_parties(*, transfer: TransferRequest, from_state: str, to_state: str, note: str) -> None:

@@ -25,7 +25,7 @@ from .forms import (
     PreregistrationForm,
     TransferRequestForm,
 )
-from .workflow import Role, moves_from
+from .workflow import WORKFLOW, Role
 
 
 def _error_text(error: Exception) -> str:
@@ -125,7 +125,7 @@ def new_for(request, resident_id: int):
 def _detail_context(request, transfer, **extra):
     roles = selectors.roles_of(request.user, transfer)
     actions = []
-    for move in moves_from(transfer.state, roles):
+    for move in WORKFLOW.moves_from(transfer.state, roles):
         form_class = PreregistrationForm if move.needs_crossing else MoveForm
         initial = {"crossing_border_point": transfer.border_point_id} if move.needs_crossing else {}
         actions.append((move, extra.pop(f"form_{move.target}", None) or form_class(initial=initial, prefix=move.target)))

@@ -1,11 +1,13 @@
 """The transfer workflow: its states, the parties' roles, and the one table of
-allowed moves saying which role may make each. Services (services.py) carry out a
-move; nothing else changes a transfer's state."""
+allowed moves saying which role may make each (declared with portal.core.workflow).
+Services (services.py) carry out a move; nothing else changes a transfer's state."""
 
 from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from portal.core.workflow import Move, Workflow
 
 
 class State(models.TextChoices):
@@ -32,44 +34,38 @@ FINAL_STATES = frozenset({State.DECLINED, State.HANDED_OVER, State.CANCELLED})
 
 
 @dataclass(frozen=True)
-class Move:
-    source: State
-    target: State
-    role: Role
-    service: str  # name of the function in services.py that makes this move
-    label: str
-    needs_reason: bool = False
-    needs_crossing: bool = False
+class TransferMove(Move):
+    needs_crossing: bool = False  # the move takes the crossing pre-registration form
 
 
 _CANCELLABLE = (
     State.SUBMITTED, State.CLINICALLY_REVIEWED, State.ACCEPTED, State.CROSSING_PREREGISTERED, State.SCHEDULED,
 )
 
-# (from, to) -> who may make it and how.
-MOVES: dict[tuple[State, State], Move] = {
-    (move.source, move.target): move
-    for move in [
-        Move(State.SUBMITTED, State.CLINICALLY_REVIEWED, Role.SENDING, "transfer_review",
-             _("Confirm clinical review")),
-        Move(State.SUBMITTED, State.DECLINED, Role.SENDING, "transfer_decline",
-             _("Decline: not fit or not eligible"), needs_reason=True),
-        Move(State.CLINICALLY_REVIEWED, State.ACCEPTED, Role.RECEIVING, "transfer_accept", _("Accept the patient")),
-        Move(State.CLINICALLY_REVIEWED, State.DECLINED, Role.RECEIVING, "transfer_decline",
-             _("Decline the transfer"), needs_reason=True),
-        Move(State.ACCEPTED, State.CROSSING_PREREGISTERED, Role.SENDING, "transfer_preregister",
-             _("Pre-register the border crossing"), needs_crossing=True),
-        Move(State.CROSSING_PREREGISTERED, State.SCHEDULED, Role.SENDING, "transfer_schedule",
-             _("Confirm the schedule")),
-        Move(State.SCHEDULED, State.IN_TRANSIT, Role.SENDING, "transfer_depart", _("Ambulance has left")),
-        Move(State.IN_TRANSIT, State.HANDED_OVER, Role.RECEIVING, "transfer_hand_over",
-             _("Patient handed over")),
-        *[Move(state, State.CANCELLED, Role.REQUESTER, "transfer_cancel", _("Cancel the transfer"),
-               needs_reason=True) for state in _CANCELLABLE],
-    ]
-}
-
-
-def moves_from(state: str, roles: set[str]) -> list[Move]:
-    """The moves a user holding `roles` may make from `state`."""
-    return [move for (source, _target), move in MOVES.items() if source == state and move.role in roles]
+WORKFLOW = Workflow(
+    states=State,
+    field="state",
+    moves=[
+        TransferMove(State.SUBMITTED, State.CLINICALLY_REVIEWED, Role.SENDING, _("Confirm clinical review")),
+        TransferMove(State.SUBMITTED, State.DECLINED, Role.SENDING, _("Decline: not fit or not eligible"),
+                     needs_reason=True),
+        TransferMove(State.CLINICALLY_REVIEWED, State.ACCEPTED, Role.RECEIVING, _("Accept the patient")),
+        TransferMove(State.CLINICALLY_REVIEWED, State.DECLINED, Role.RECEIVING, _("Decline the transfer"),
+                     needs_reason=True),
+        TransferMove(State.ACCEPTED, State.CROSSING_PREREGISTERED, Role.SENDING,
+                     _("Pre-register the border crossing"), needs_crossing=True),
+        TransferMove(State.CROSSING_PREREGISTERED, State.SCHEDULED, Role.SENDING, _("Confirm the schedule")),
+        TransferMove(State.SCHEDULED, State.IN_TRANSIT, Role.SENDING, _("Ambulance has left")),
+        TransferMove(State.IN_TRANSIT, State.HANDED_OVER, Role.RECEIVING, _("Patient handed over")),
+        *[TransferMove(state, State.CANCELLED, Role.REQUESTER, _("Cancel the transfer"), needs_reason=True)
+          for state in _CANCELLABLE],
+    ],
+    refused=_("A transfer that is “%(current)s” cannot become “%(target)s”."),
+    changed=_("This transfer was changed by someone else in the meantime; it is now “%(current)s”."),
+    role_refusals={
+        Role.REQUESTER: _("Only the requester, or centre staff acting for them, may make this change."),
+        Role.SENDING: _("Only the sending hospital may make this change."),
+        Role.RECEIVING: _("Only the receiving hospital may make this change."),
+    },
+)
+MOVES = WORKFLOW.moves  # (from, to) -> who may make it and how

@@ -11,4 +11,5 @@ class VouchersConfig(AppConfig):
 
         from . import centre_case
 
-        register_case_section("vouchers", centre_case.render)
+        register_case_section("vouchers", template="vouchers/centre_case.html",
+                              context=centre_case.context)

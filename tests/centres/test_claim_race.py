@@ -1,5 +1,6 @@
-"""Two staff members move the same claim at the same moment: the row lock makes
-exactly one move win, and the event log has exactly one row for it."""
+"""Two staff members move the same claim at the same moment: the conditional
+update of portal.core.workflow makes exactly one move win, and the event log has
+exactly one row for it."""
 
 import threading
 from datetime import timedelta

@@ -127,3 +127,15 @@ def test_nobody_outside_scope_can_add_documents(other_resident, other_centre_sta
     for user in (other_resident, other_centre_staff):
         with pytest.raises(PermissionDenied):
             services.claim_document_add(actor=user, claim_id=claim.pk, upload=SimpleUploadedFile("a.pdf", PDF))
+
+
+def test_staff_page_offers_the_moves_of_the_table(staff_client, centre_staff, resident, claim):
+    open_case(staff_client, resident, reason="claim")
+    url = reverse("centres:staff_claim", args=[claim.pk])
+    prepared = staff_client.get(url).content.decode()
+    assert prepared.count('name="to_status"') == 1 and 'value="submitted"' in prepared
+    services.claim_move(actor=centre_staff, claim_id=claim.pk, to_status="submitted")
+    submitted = staff_client.get(url).content.decode()
+    assert "Mark as: Paid" in submitted and "Mark as: Rejected" in submitted
+    services.claim_move(actor=centre_staff, claim_id=claim.pk, to_status="paid")
+    assert 'name="to_status"' not in staff_client.get(url).content.decode()

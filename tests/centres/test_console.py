@@ -78,7 +78,7 @@ def test_case_needs_a_reason_then_shows_masked_profile_and_logs_the_read(staff_c
 @pytest.fixture
 def no_sections(monkeypatch):
     """The console as shipped alone: no other app has registered a case section."""
-    monkeypatch.setattr(integrations, "_renderers", {})
+    monkeypatch.setattr(integrations, "_sources", {})
 
 
 def test_sections_say_honestly_that_nothing_is_linked(staff_client, resident, consent, no_sections):
@@ -89,10 +89,17 @@ def test_sections_say_honestly_that_nothing_is_linked(staff_client, resident, co
 
 
 def test_a_registered_case_section_renders(staff_client, resident, consent, no_sections):
-    integrations.register_case_section("vouchers", lambda request, staff, who: f"<p>Balance for {who.pk}: HK$2,000</p>")
+    shown_for = []
+
+    def context(who):
+        shown_for.append(who.pk)
+        return {"transfers": []}
+
+    integrations.register_case_section("transfers", template="transfers/centre_case.html", context=context)
     open_case(staff_client, resident)
     page = staff_client.get(reverse("centres:case", args=[resident.pk])).content.decode()
-    assert f"Balance for {resident.pk}: HK$2,000" in page
+    assert shown_for == [resident.pk]
+    assert "No transfer requests." in page and reverse("transfers:new_for", args=[resident.pk]) in page
     assert page.count("Nothing is linked here yet") == 2
 
 

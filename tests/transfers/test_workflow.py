@@ -176,3 +176,9 @@ def test_consent_required(resident, route):
 def test_staff_without_consent_cannot_file(resident, route, centre_staff):
     with pytest.raises(PermissionDenied):
         submit(resident, route, actor=centre_staff)
+
+
+def test_a_move_stamps_the_last_change(transfer, sending_admin):
+    before = TransferRequest.objects.get(pk=transfer.pk).updated_at
+    services.transfer_review(actor=sending_admin, transfer=transfer)
+    assert TransferRequest.objects.get(pk=transfer.pk).updated_at > before
