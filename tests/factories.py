@@ -140,5 +140,5 @@ def make_caregiver(elder, caregiver=None, *, rights=CAREGIVER_RIGHTS, relationsh
     return CareLink.objects.create(
         elder=elder, caregiver=caregiver, relationship=relationship, status=CareLink.Status.ACTIVE,
         end_date=end_date, transfer=transfer, created_by=elder, accepted_at=timezone.now(),
-        invite_email=caregiver.email, **{right: True for right in rights},
+        invite_email=caregiver.email, **dict.fromkeys(rights, True),
     )

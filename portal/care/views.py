@@ -20,7 +20,7 @@ from . import selectors, services
 from .forms import DEFAULT_RIGHTS, AskForm, InviteForm, RecordForm, RightsForm
 from .models import CareLink, Right
 
-SESSION_TOKEN = "care_invitation_token"
+SESSION_INVITATION = "care_invitation"  # the session key of an invitation opened before signing in
 
 
 def _status(form) -> int:
@@ -36,7 +36,7 @@ def _add_errors(form, error: ValidationError) -> None:
 def index(request):
     as_elder = selectors.caregivers_of(request.user)
     as_caregiver = selectors.cared_for_by(request.user)
-    token = request.session.get(SESSION_TOKEN, "")
+    token = request.session.get(SESSION_INVITATION, "")
     waiting = selectors.invitation_for(token) if token else None
     return render(request, "care/index.html", {
         "caregivers": [link for link in as_elder if link.status == CareLink.Status.ACTIVE],
@@ -186,7 +186,7 @@ def invitation(request, token: str):
     link = selectors.invitation_for(token)
     if not request.user.is_authenticated:
         if link is not None:
-            request.session[SESSION_TOKEN] = token
+            request.session[SESSION_INVITATION] = token
         login = reverse("account_login") + "?" + urlencode({"next": request.get_full_path()})
         signup = reverse("account_signup") + "?" + urlencode({"next": request.get_full_path()})
         return render(request, "care/invitation.html", {"link": link, "login_url": login, "signup_url": signup},
@@ -197,13 +197,13 @@ def invitation(request, token: str):
             if request.POST.get("answer") == "decline":
                 services.care_link_decline_invitation(actor=request.user, token=token)
                 messages.success(request, _("You declined the invitation."))
-                request.session.pop(SESSION_TOKEN, None)
+                request.session.pop(SESSION_INVITATION, None)
                 return redirect("care:index")
             accepted = services.care_link_accept_invitation(actor=request.user, token=token)
         except ValidationError as refused:
             error = " ".join(refused.messages)
         else:
-            request.session.pop(SESSION_TOKEN, None)
+            request.session.pop(SESSION_INVITATION, None)
             messages.success(request, _("You now care for %(name)s.") % {"name": accepted.elder.display_name})
             return redirect("care:hub", resident_id=accepted.elder_id)
     return render(request, "care/invitation.html", {"link": link, "error": error},

@@ -6,14 +6,15 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as DrfPermissionDenied
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.centres.selectors import staff_can_assist
+from portal.care.doors import RESIDENT_HELP, acting_for_out, api_resident_acted_for
+from portal.care.models import Right
+from portal.care.services import access_log_record as care_access_log_record
 from portal.core.idempotency import IDEMPOTENCY_KEY, IDEMPOTENCY_RESPONSES, idempotent
 from portal.core.schema import ErrorDetail
 from portal.hospitals.models import BorderPoint
@@ -49,16 +50,28 @@ class TransferOutput(serializers.ModelSerializer):
                   "border_point", "preferred_date", "preferred_time", "fee_quoted_rmb", "created_at", "updated_at"]
 
 
+class ActingForOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    role = serializers.ChoiceField(choices=["caregiver", "centre_staff"])
+
+
 class TransferDetailOutput(TransferOutput):
     events = EventOutput(many=True, read_only=True)
     details = serializers.SerializerMethodField()
+    acting_for = serializers.SerializerMethodField(
+        help_text="Whom the request that made this answer acted for, when not yourself.")
 
     class Meta(TransferOutput.Meta):
-        fields = [*TransferOutput.Meta.fields, "events", "details"]
+        fields = [*TransferOutput.Meta.fields, "events", "details", "acting_for"]
+
+    @extend_schema_field(ActingForOut(allow_null=True))
+    def get_acting_for(self, transfer):
+        return acting_for_out(self.context.get("acting"))
 
     @extend_schema_field(serializers.JSONField(allow_null=True))
     def get_details(self, transfer):
-        """Clinical details for the parties; followers only get the timeline."""
+        """Clinical details for the parties; a caregiver limited to this one transfer gets the timeline."""
         if not selectors.can_see_details(self.context["request"].user, transfer):
             return None
         return {
@@ -80,7 +93,7 @@ class EscortInput(serializers.Serializer):
 class TransferInput(serializers.Serializer):
     route = serializers.PrimaryKeyRelatedField(queryset=Route.objects.filter(is_active=True))
     reverse_direction = serializers.BooleanField(default=False)
-    for_resident = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1, help_text="Centre staff: the consenting resident's id.")
+    resident = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1, help_text=RESIDENT_HELP)
     patient_kind = serializers.ChoiceField(choices=TransferRequest.PatientKind.choices)
     patient_email = serializers.EmailField(required=False)
     patient_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
@@ -109,12 +122,8 @@ class TransferListCreate(APIView):
         data = TransferInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        requester = request.user
-        resident_id = values.pop("for_resident", None)
-        if resident_id is not None and resident_id != request.user.pk:
-            requester = get_user_model().objects.filter(pk=resident_id, is_active=True).first()
-            if requester is None or not staff_can_assist(request.user, requester):
-                raise NotFound
+        acting = api_resident_acted_for(request, values.pop("resident", None), Right.TRANSFERS, write=True)
+        requester = acting.resident
         patient_email = values.pop("patient_email", "")
         patient_user = None
         if values["patient_kind"] == TransferRequest.PatientKind.RESIDENT:
@@ -124,11 +133,8 @@ class TransferListCreate(APIView):
                                                 patient_user=patient_user, **values)
         except (ValidationError, PermissionDenied) as error:
             raise _drf_error(error) from error
-        return self._answer(transfer)
-
-    def _answer(self, transfer):
-        transfer = selectors.transfer_for(self.request.user, transfer.pk)
-        return Response(TransferDetailOutput(transfer, context={"request": self.request}).data,
+        transfer = selectors.transfer_for(request.user, transfer.pk)
+        return Response(TransferDetailOutput(transfer, context={"request": request, "acting": acting}).data,
                         status=status.HTTP_201_CREATED)
 
 
@@ -138,7 +144,11 @@ class TransferDetail(generics.RetrieveAPIView):
     queryset = TransferRequest.objects.none()  # for the schema; objects come from the scoped selector
 
     def get_object(self):
-        return selectors.transfer_for(self.request.user, self.kwargs["pk"])
+        transfer = selectors.transfer_for(self.request.user, self.kwargs["pk"])
+        link = selectors.caregiver_reading(self.request.user, transfer)
+        if link is not None:  # a caregiver's read goes into the elder's access log
+            care_access_log_record(link=link, what="transfers")
+        return transfer
 
 
 class MoveInput(serializers.Serializer):

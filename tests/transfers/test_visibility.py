@@ -7,6 +7,7 @@ from django.urls import reverse
 from portal.transfers import services
 
 from .conftest import submit
+from tests.transfers.conftest import follow
 
 INSIDE = ["resident", "sending_admin", "receiving_admin", "consenting_staff", "follower", "superuser"]
 OUTSIDE = ["other_resident", "third_hospital_admin", "other_centre_staff", "centre_staff"]
@@ -14,7 +15,7 @@ OUTSIDE = ["other_resident", "third_hospital_admin", "other_centre_staff", "cent
 
 @pytest.fixture
 def followed(transfer, resident, follower):
-    services.follower_add(actor=resident, transfer=transfer, email=follower.email)
+    follow(transfer, follower)
     return transfer
 
 
