@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.care.api import ActingForOut
 from portal.care.doors import RESIDENT_HELP, acting_for_out, api_resident_acted_for
 from portal.care.models import Right
 from portal.core.idempotency import IDEMPOTENCY_KEY, IDEMPOTENCY_RESPONSES, idempotent
@@ -43,12 +44,6 @@ class SlotOut(serializers.Serializer):
     department = serializers.CharField(source="department.display_name")
     doctor_name = serializers.CharField()
     free = serializers.IntegerField()
-
-
-class ActingForOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    role = serializers.ChoiceField(choices=["caregiver", "centre_staff"], help_text="As whose helper you acted.")
 
 
 class AppointmentOut(serializers.Serializer):

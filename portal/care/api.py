@@ -25,6 +25,14 @@ from .models import CareLink, Relationship
 # --- serializers ---------------------------------------------------------------------------
 
 
+class ActingForOut(serializers.Serializer):
+    """In answers of other apps' endpoints: whom the request acted for (doors.acting_for_out)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    role = serializers.ChoiceField(choices=["caregiver", "centre_staff"], help_text="As whose helper you acted.")
+
+
 class PersonOut(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="display_name")

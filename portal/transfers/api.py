@@ -12,6 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.care.api import ActingForOut
 from portal.care.doors import RESIDENT_HELP, acting_for_out, api_resident_acted_for
 from portal.care.models import Right
 from portal.care.services import access_log_record as care_access_log_record
@@ -48,12 +49,6 @@ class TransferOutput(serializers.ModelSerializer):
         model = TransferRequest
         fields = ["id", "reference", "state", "state_label", "sending_hospital", "receiving_hospital",
                   "border_point", "preferred_date", "preferred_time", "fee_quoted_rmb", "created_at", "updated_at"]
-
-
-class ActingForOut(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    role = serializers.ChoiceField(choices=["caregiver", "centre_staff"])
 
 
 class TransferDetailOutput(TransferOutput):

@@ -1,13 +1,19 @@
-"""API: the signed-in resident's own account and ledger, and claim confirmation."""
+"""API: the signed-in resident's own account and ledger (or, with `resident`, the
+account of someone who lets them see it, read only), and claim confirmation
+(the resident's own, never a caregiver's)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from portal.care.api import ActingForOut
+from portal.care.doors import RESIDENT_HELP, acting_for_out, api_resident_acted_for
+from portal.care.models import Right
 
 from . import selectors, services
 from .models import Claim, LedgerEntry
@@ -52,25 +58,40 @@ class AccountOut(serializers.Serializer):
     this_year_allotment_hkd = serializers.IntegerField(allow_null=True)
     pending_claims = ClaimSerializer(many=True)
     ledger = LedgerPage()
+    acting_for = ActingForOut(allow_null=True, help_text="Whose account this is, when not yours.")
 
 
-@extend_schema(responses=AccountOut)
+@extend_schema(responses=AccountOut, parameters=[OpenApiParameter("resident", int, description=RESIDENT_HELP)])
 class AccountView(generics.ListAPIView):
-    """GET /api/v1/vouchers/: eligibility, balance and the ledger (newest first, paginated)."""
+    """GET /api/v1/vouchers/: eligibility, balance and the ledger (newest first,
+    paginated). With `resident`: a caregiver reads the account of the person they
+    care for (the read goes into that person's access log)."""
 
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = LedgerEntrySerializer
 
+    def _owner(self):
+        if not hasattr(self, "_acting"):
+            value = self.request.query_params.get("resident", "")
+            if value and (not value.isdigit() or len(value) > 18):
+                raise Http404
+            self._acting = api_resident_acted_for(self.request, int(value) if value else None, Right.VOUCHERS,
+                                                  write=False, what="vouchers")
+        return self._acting.resident
+
     def get_queryset(self):
-        account = selectors.account_of(self.request.user)
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return LedgerEntry.objects.none()
+        account = selectors.account_of(self._owner())
         if account is None:
             return LedgerEntry.objects.none()
         return selectors.ledger_entries(account)
 
     def list(self, request, *args, **kwargs):
         today = timezone.localdate()
-        check = selectors.eligibility_for(request.user, today)
-        account = services.account_open(user=request.user, today=today) if check.eligible else None
+        owner = self._owner()
+        check = selectors.eligibility_for(owner, today)
+        account = services.account_open(user=owner, today=today) if check.eligible else None
         response = super().list(request, *args, **kwargs)
         allotment = selectors.allotment_of(account, today.year)
         response.data = {
@@ -79,8 +100,9 @@ class AccountView(generics.ListAPIView):
             "balance_hkd": selectors.balance_of(account),
             "cap_hkd": settings.VOUCHER_ACCUMULATION_CAP_HKD,
             "this_year_allotment_hkd": allotment.amount_hkd if allotment else None,
-            "pending_claims": ClaimSerializer(selectors.pending_claims_for(request.user), many=True).data,
+            "pending_claims": ClaimSerializer(selectors.pending_claims_for(owner), many=True).data,
             "ledger": response.data,
+            "acting_for": acting_for_out(self._acting),
         }
         return response
 

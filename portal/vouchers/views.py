@@ -1,8 +1,13 @@
 """Pages under /<lang>/vouchers/: the resident's account and statement, the
 service points, and the service-point staff pages. Thin: forms in, services
-and selectors do the work."""
+and selectors do the work.
+
+The account pages also serve, read only, a caregiver with the right to see an
+elder's vouchers, under /vouchers/for/<resident id>/ (`on_behalf`). Confirming or
+declining a claim stays with the elder."""
 
 import csv
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.care.doors import CareRefused, resident_acted_for
+from portal.care.models import Right
+from portal.care.services import access_log_record as care_access_log_record
+
 from . import selectors, services
 from .forms import ClaimRecordForm, CodeForm, LedgerFilterForm, VoidForm
 
@@ -23,14 +32,43 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(str(message) for message in error.messages)
 
 
-# --- Residents ---------------------------------------------------------------------
+# --- Residents (and their caregivers) ------------------------------------------------
+
+
+def on_behalf(view):
+    """Wraps the account pages under /vouchers/for/<resident id>/: a caregiver with
+    the right to see the resident's vouchers (portal.care's rule, read on every
+    request); each read goes into the resident's access log. A caregiver without
+    that right now: a page that says so (403); anyone else: 404."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, resident_id: int, **kwargs) -> HttpResponse:
+        if resident_id == request.user.pk:
+            raise Http404
+        try:
+            acting = resident_acted_for(request.user, resident_id, Right.VOUCHERS, allow_staff=False)
+        except CareRefused as refused:
+            return render(request, "care/refused.html", {"message": refused.message}, status=403)
+        care_access_log_record(link=acting.care_link, what="vouchers")
+        request.vouchers_acting_for = acting.resident
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _subject(request: HttpRequest):
+    """(whose vouchers, acting_for for templates): a caregiver's elder, or oneself."""
+    resident = getattr(request, "vouchers_acting_for", None)
+    return (resident, resident) if resident is not None else (request.user, None)
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    check = selectors.eligibility_for(request.user, today)
-    account = services.account_open(user=request.user, today=today) if check.eligible else selectors.account_of(request.user)
+    owner, acting_for = _subject(request)
+    check = selectors.eligibility_for(owner, today)
+    account = services.account_open(user=owner, today=today) if check.eligible else selectors.account_of(owner)
     context = {
         "eligibility": check,
         "account": account,
@@ -39,15 +77,16 @@ def index(request: HttpRequest) -> HttpResponse:
         "year": today.year,
         "cap": settings.VOUCHER_ACCUMULATION_CAP_HKD,
         "annual": settings.VOUCHER_ANNUAL_AMOUNT_HKD,
-        "pending": list(selectors.pending_claims_for(request.user)) if account else [],
+        "pending": list(selectors.pending_claims_for(owner)) if account else [],
         "recent": list(selectors.ledger_entries(account)[:5]) if account else [],
-        "is_service_point_staff": selectors.is_service_point_staff(request.user),
+        "is_service_point_staff": acting_for is None and selectors.is_service_point_staff(request.user),
+        "acting_for": acting_for,
     }
     return render(request, "vouchers/index.html", context)
 
 
 def _filtered_entries(request: HttpRequest):
-    account = selectors.account_of(request.user)
+    account = selectors.account_of(_subject(request)[0])
     if account is None:
         raise Http404
     form = LedgerFilterForm(request.GET or None, years=selectors.ledger_years(account),
@@ -66,6 +105,7 @@ def history(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "vouchers/history.html", {
         "form": form, "page": page, "query": query.urlencode(), "balance": selectors.balance_of(account),
+        "acting_for": _subject(request)[1],
     }, status=200 if form.is_valid() or not form.is_bound else 400)
 
 
@@ -75,7 +115,8 @@ def statement(request: HttpRequest) -> HttpResponse:
     query = request.GET.urlencode()
     return render(request, "vouchers/statement.html", {
         "form": form, "entries": list(entries), "balance": selectors.balance_of(account), "account": account,
-        "profile": getattr(request.user, "profile", None), "query": query, "today": timezone.localdate(),
+        "profile": getattr(_subject(request)[0], "profile", None), "query": query, "today": timezone.localdate(),
+        "acting_for": _subject(request)[1],
     })
 
 

@@ -22,7 +22,8 @@ transfers and receive copies of messages ("caregiver"), the owner's caregiver wi
 the messages right only, a caregiver of the other resident, and two of the owner's
 former caregivers: one whose relationship the owner ended, one past its last day.
 A caregiver does exactly what the owner granted, for the owner, and nothing after
-the relationship ends.
+the relationship ends. "caregiver_of_one_transfer" follows only the owner's
+transfer (what a follower of a transfer became): its timeline, not its details.
 
 Outcomes:
 - SEES: 200 and, if the case has a `secret`, the owner's data is on the page.
@@ -52,6 +53,7 @@ ROLES = (
     "caregiver_of_other_resident",
     "caregiver_revoked",
     "caregiver_past_end_date",
+    "caregiver_of_one_transfer",
 )
 CAREGIVER_ROLES = tuple(role for role in ROLES if role.startswith("caregiver"))
 
@@ -290,7 +292,10 @@ def _ref(w):
 
 
 _owner_only = row(owner=SEES)
-_transfer_parties = row(owner=SEES, hospital_admin=SEES, centre_staff_with_consent=SEES, superuser=SEES)
+_transfer_parties = row(owner=SEES, hospital_admin=SEES, centre_staff_with_consent=SEES, superuser=SEES,
+                        caregiver=SEES, caregiver_of_one_transfer=OWN)
+# The documents: not for a caregiver limited to following the transfer.
+_transfer_documents = {**_transfer_parties, "caregiver_of_one_transfer": DENY}
 _resident_own_page = row(anonymous=DENY, default=OWN)
 _resident_own_page["owner"] = SEES
 _STRICT = (404,)  # signed-in strangers must not even learn the object exists (anonymous: sign-in)
@@ -360,6 +365,15 @@ CASES += [
     # --- vouchers -------------------------------------------------------------------
     Case("vouchers page (pending claim)", url=lambda w: (w.obj("voucher_claim"), reverse("vouchers:index"))[1],
          expect=_resident_own_page, secret=lambda w: SECRET_VISIT),
+    Case("vouchers of a resident (caregiver)",
+         url=lambda w: (w.obj("voucher_claim"), reverse("vouchers:for_index", args=[w.owner.pk]))[1],
+         expect=row(caregiver=SEES), secret=lambda w: SECRET_VISIT, deny_status=_FORMER_CAREGIVER),
+    Case("voucher history of a resident (caregiver)",
+         url=lambda w: (w.obj("voucher_claim"), reverse("vouchers:for_history", args=[w.owner.pk]))[1],
+         expect=row(caregiver=SEES), deny_status=_FORMER_CAREGIVER),
+    Case("API: vouchers of a resident",
+         url=lambda w: (w.obj("voucher_claim"), reverse("api:vouchers-account") + f"?resident={w.owner.pk}")[1],
+         expect=row(owner=SEES, caregiver=SEES), secret=lambda w: SECRET_VISIT, deny_status=_API_DENY),
     Case("voucher statement", url=lambda w: (w.obj("voucher_claim"), reverse("vouchers:statement"))[1],
          expect=_owner_only, secret=lambda w: "A****56(*)", deny_status=_STRICT),
     Case("voucher statement (CSV)", url=lambda w: (w.obj("voucher_claim"), reverse("vouchers:statement_csv"))[1],
@@ -394,7 +408,7 @@ CASES += [
          expect=_transfer_parties, secret=lambda w: SECRET_CLINICAL, deny_status=_STRICT),
     Case("transfer attachment download", prepare=_open_case,  # staff say why first: the access log
          url=lambda w: reverse("transfers:attachment", args=[w.obj("transfer").pk, w.obj("transfer_attachment").pk]),
-         expect=_transfer_parties, secret=lambda w: "secret-scan-5521", deny_status=_STRICT),
+         expect=_transfer_documents, secret=lambda w: "secret-scan-5521", deny_status=_STRICT),
     Case("transfer move (POST)", method="post", url=lambda w: reverse("transfers:move", args=[w.obj("transfer").pk]),
          data=lambda w: {"to": "clinically_reviewed"},
          # Parties reach the transfer (the sending hospital makes the move, others are
@@ -458,11 +472,30 @@ def _recorded_link(w):
         upload=SimpleUploadedFile("consent.pdf", SECRET_CONSENT_FILE, content_type="application/pdf"))
 
 
+def _transfer_payload(w) -> dict:
+    from datetime import date, timedelta
+
+    from portal.transfers.models import Route
+    from tests.factories import BorderPointFactory, HospitalFactory
+
+    route = Route.objects.create(sending_hospital=w.hospital, receiving_hospital=HospitalFactory(),
+                                 border_point=BorderPointFactory(), direction="southbound", fee_rmb=4990)
+    return {"route": route.pk, "patient_kind": "self", "clinical_summary": "Filed for the owner",
+            "preferred_date": (date.today() + timedelta(days=3)).isoformat(), "consent_to_share": True,
+            "resident": w.owner.pk}
+
+
 OBJECTS.update({"care_link": _care_link, "recorded_care_link": _recorded_link})
 
 _live_caregivers = {"caregiver": SEES, "caregiver_messages_only": SEES}
 
 CASES += [
+    Case("transfer request for a resident (centre staff or caregiver)", prepare=_open_case,
+         url=lambda w: reverse("transfers:new_for", args=[w.owner.pk]),
+         expect=row(centre_staff_with_consent=SEES, caregiver=SEES), deny_status=_FORMER_CAREGIVER),
+    Case("API: transfer request for a resident", method="post", json=True, url=lambda w: reverse("api:transfers-list"),
+         data=lambda w: _transfer_payload(w), expect=row(owner=SEES, caregiver=SEES, centre_staff_with_consent=SEES),
+         allow_status=(201,), secret=lambda w: "Filed for the owner", deny_status=_API_DENY),
     Case("care: acting-for page", url=lambda w: reverse("care:hub", args=[w.owner.pk]),
          # (name_zh: a former caregiver is told by name that they no longer act for the owner)
          expect=row(**_live_caregivers), secret=lambda w: w.owner.profile.name_zh, deny_status=_FORMER_CAREGIVER),

@@ -17,6 +17,9 @@ class World:
         return self._objects[name]
 
     def user(self, role: str):
+        if role == "caregiver_of_one_transfer":  # needs the owner's transfer: made when asked for
+            return make_caregiver(self.owner, rights=("transfers", "messages"), transfer=self.obj("transfer"),
+                                  email="follower@example.com", relationship="relative").caregiver
         return None if role == "anonymous" else getattr(self, role)
 
 
