@@ -14,6 +14,7 @@ from portal.appointments import services as appointment_services
 from portal.notifications.models import Notification
 from tests import factories
 from tests.appointments.factories import SlotFactory
+from tests.care.conftest import make_transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +47,9 @@ def scene(elder, care_link, hospital, hospital_admin, django_capture_on_commit_c
         appointment_services.appointment_reminders_send(now=appointment.starts_at - timedelta(hours=23))
         voucher_services.claim_record(actor=hospital_admin, resident=elder, department=department,
                                       service_date=timezone.localdate(), amount_rmb=Decimal("100.00"))
+        transfer = make_transfer(elder, actor=caregiver)
     return {"elder": elder, "caregiver": caregiver, "appointment": appointment, "slot": slots[1],
-            "link": care_link}
+            "link": care_link, "transfer": transfer}
 
 
 def _pages(scene) -> list[str]:
@@ -65,6 +67,12 @@ def _pages(scene) -> list[str]:
         f"/api/v1/appointments/?resident={elder.pk}",
         f"/api/v1/appointments/{ref}/?resident={elder.pk}",
         f"/api/v1/waitlist/?resident={elder.pk}",
+        reverse("vouchers:for_index", args=[elder.pk]), reverse("vouchers:for_history", args=[elder.pk]),
+        reverse("vouchers:for_statement", args=[elder.pk]), reverse("vouchers:for_statement_csv", args=[elder.pk]),
+        f"/api/v1/vouchers/?resident={elder.pk}",
+        reverse("transfers:index"), reverse("transfers:new_for", args=[elder.pk]),
+        reverse("transfers:detail", args=[scene["transfer"].pk]), f"/api/v1/transfers/{scene['transfer'].pk}/",
+        "/api/v1/transfers/",
         "/api/v1/care-links/",
         f"/api/v1/care-links/{scene['link'].pk}/",
     ]
@@ -88,7 +96,8 @@ def test_no_caregiver_page_or_api_answer_shows_a_full_identity_number(client_for
 
 def test_no_message_to_the_caregiver_shows_a_full_identity_number(scene):
     copies = Notification.objects.filter(recipient=scene["caregiver"])
-    assert {n.event for n in copies} >= {"appointment_booked", "appointment_reminder", "vouchers_claim_pending"}
+    assert {n.event for n in copies} >= {"appointment_booked", "appointment_reminder", "vouchers_claim_pending",
+                                         "transfer_state_changed"}
     for notification in copies:
         text = " ".join([notification.subject, notification.body, notification.body_html,
                          str(notification.context), notification.link])
