@@ -156,7 +156,8 @@ class AppointmentListCreate(generics.GenericAPIView):
 
     # 400 (documented for every write in portal.core.schema): invalid fields, or a
     # booking rule's {code, detail, alternatives}; 422: Idempotency-Key reused.
-    @extend_schema(request=BookIn, responses={201: AppointmentOut, 409: ErrorOut, **IDEMPOTENCY_RESPONSES},
+    @extend_schema(request=BookIn, responses={201: AppointmentOut, 404: ErrorDetail, 409: ErrorOut,
+                                              **IDEMPOTENCY_RESPONSES},
                    parameters=[IDEMPOTENCY_KEY])
     @idempotent
     def post(self, request: Request) -> Response:
@@ -286,7 +287,7 @@ class Waitlist(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=WaitlistOut(many=True), parameters=[RESIDENT_PARAMETER])
+    @extend_schema(responses={200: WaitlistOut(many=True), 404: ErrorDetail}, parameters=[RESIDENT_PARAMETER])
     def get(self, request: Request) -> Response:
         acting = _reading_for(request)
         entries = selectors.waitlist_of(resident=acting.resident)

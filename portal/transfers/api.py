@@ -39,11 +39,18 @@ class EventOutput(serializers.ModelSerializer):
         fields = ["from_state", "to_state", "to_state_label", "role", "note", "at"]
 
 
+@extend_schema_field({"type": "string", "pattern": r"^[0-2][0-9]:[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$",
+                      "nullable": True, "description": "Hong Kong time, HH:MM:SS (no offset)."})
+class LocalTime(serializers.TimeField):
+    """A wall-clock time without an offset: OpenAPI's `format: time` would demand one."""
+
+
 class TransferOutput(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display")
     sending_hospital = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     receiving_hospital = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     border_point = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    preferred_time = LocalTime(read_only=True, allow_null=True)
 
     class Meta:
         model = TransferRequest

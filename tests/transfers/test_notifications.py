@@ -5,9 +5,9 @@ import pytest
 from portal.notifications.models import Notification
 from portal.transfers import services
 from portal.transfers.workflow import State
+from tests.transfers.conftest import follow
 
 from .test_workflow import crossing
-from tests.transfers.conftest import follow
 
 SUBJECTS = {
     "en": {State.SUBMITTED: "Submitted", State.CLINICALLY_REVIEWED: "Clinically reviewed",

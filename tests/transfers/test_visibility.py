@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 
 from portal.transfers import services
+from tests.transfers.conftest import follow
 
 from .conftest import submit
-from tests.transfers.conftest import follow
 
 INSIDE = ["resident", "sending_admin", "receiving_admin", "consenting_staff", "follower", "superuser"]
 OUTSIDE = ["other_resident", "third_hospital_admin", "other_centre_staff", "centre_staff"]

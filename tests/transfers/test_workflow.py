@@ -10,9 +10,9 @@ from django.utils import timezone
 from portal.transfers import services
 from portal.transfers.models import TransferEvent, TransferRequest
 from portal.transfers.workflow import MOVES, Role, State
+from tests.transfers.conftest import follow
 
 from .conftest import submit
-from tests.transfers.conftest import follow
 
 CROSSING = {
     "vehicle_plate_hk_macao": "AM1234", "vehicle_plate_mainland": "粤B·A1234港",
