@@ -68,8 +68,9 @@ class CareLinkOut(serializers.Serializer):
         # relationship, or a request the elder is answering.
         if person is None:
             return None
-        if person.pk == self._user().pk or link.status in (CareLink.Status.ACTIVE, CareLink.Status.REVOKED) \
-                or (link.status == CareLink.Status.REQUESTED and link.elder_id == self._user().pk):
+        known = link.accepted_at is not None or (link.status == CareLink.Status.REQUESTED
+                                                 and link.elder_id == self._user().pk)
+        if person.pk == self._user().pk or known:
             return PersonOut(person).data
         return None
 

@@ -256,7 +256,12 @@ def care_link_request(*, actor, email: str, relationship: str) -> CareLink:
     link = CareLink(caregiver=actor, elder=None if already else elder, relationship=relationship,
                     status=CareLink.Status.REQUESTED, invite_email=email,
                     invite_language=language_of(actor), created_by=actor)
-    link.save()
+    try:
+        with transaction.atomic():
+            link.save()
+    except IntegrityError:  # the same request sent twice at once: the first one stands
+        return CareLink.objects.get(caregiver=actor, elder=elder, status=CareLink.Status.REQUESTED,
+                                    transfer__isnull=True)
     _event(link, CareEvent.Action.REQUESTED, actor=actor)
     if link.elder_id is not None:
         _tell(elder, "care_request_received", link)
