@@ -60,7 +60,8 @@ def transfer_for(user, transfer_id) -> TransferRequest:
     transfer = (
         transfers_visible_to(user)
         .prefetch_related(
-            Prefetch("events", queryset=TransferEvent.objects.select_related("actor", "actor__profile")),
+            Prefetch("events", queryset=TransferEvent.objects.select_related("actor", "actor__profile",
+                                                                             "care_link")),
             "escorts", "attachments",
         )
         .filter(pk=transfer_id)

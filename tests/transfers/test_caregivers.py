@@ -43,6 +43,8 @@ def test_a_caregiver_files_for_the_elder_through_the_api(client_for, resident, c
     assert response.json()["acting_for"] == {"id": resident.pk, "name": resident.display_name, "role": "caregiver"}
     transfer = TransferRequest.objects.get()
     assert (transfer.requester, transfer.filed_by, transfer.patient_user) == (resident, caregiver, resident)
+    timeline = client_for(resident).get(reverse("transfers:detail", kwargs={"pk": transfer.pk})).content.decode()
+    assert f"by your daughter {caregiver.display_name}" in timeline
     assert transfer.events.get().care_link == care_link
     assert Notification.objects.filter(recipient=resident, event="transfer_state_changed").exists()  # the elder is told
     copy = Notification.objects.get(recipient=caregiver, event="transfer_state_changed")
