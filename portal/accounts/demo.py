@@ -24,7 +24,7 @@ DEMO_USERS = [
       "id_document_type": "macao_id", "id_document_number": "1234567(8)", "travel_permit_number": "M87654321",
       "phone": "+85361234567"}),
     # Needs no identity document: a daughter living in Shenzhen (portal.care.demo links her to CHAN Tai Man).
-    ("caregiver@example.com", "Caregiver (CHAN Tai Man's daughter)", "zh-hans",
+    ("caregiver@example.com", "Caregiver (HK resident's daughter)", "zh-hans",
      {"name_en": "CHAN Siu Fan", "name_zh": "陈小芬", "mainland_phone": "+8613812345678"}),
     ("hospital.admin@example.com", "Hospital admin (HKU-Shenzhen)", "en", {"name_en": "LI Wei", "name_zh": "李偉"}),
     ("receiving.admin@example.com", "Hospital admin (Tuen Mun)", "en", {"name_en": "HO Ka Yan", "name_zh": "何嘉欣"}),
