@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.care.api import ActingForOut
-from portal.care.doors import RESIDENT_HELP, acting_for_out, api_resident_acted_for
+from portal.care.doors import RESIDENT_HELP, ActingFor, acting_for_out, api_resident_acted_for
 from portal.care.models import Right
 from portal.care.services import access_log_record as care_access_log_record
 from portal.core.idempotency import IDEMPOTENCY_KEY, IDEMPOTENCY_RESPONSES, idempotent
@@ -148,9 +148,13 @@ class TransferDetail(generics.RetrieveAPIView):
     def get_object(self):
         transfer = selectors.transfer_for(self.request.user, self.kwargs["pk"])
         link = selectors.caregiver_reading(self.request.user, transfer)
-        if link is not None:  # a caregiver's read goes into the elder's access log
+        if link is not None:  # a caregiver's read goes into the elder's access log, and the answer says for whom
             care_access_log_record(link=link, what="transfers")
+            self.acting = ActingFor(resident=link.elder, care_link=link)
         return transfer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "acting": getattr(self, "acting", None)}
 
 
 class MoveInput(serializers.Serializer):

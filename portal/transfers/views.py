@@ -165,6 +165,7 @@ def detail(request, pk: int):
             return asked
     elif (link := selectors.caregiver_reading(request.user, transfer)) is not None:
         care_access_log_record(link=link, what="transfers")
+        return render(request, "transfers/detail.html", _detail_context(request, transfer, care_link=link))
     return render(request, "transfers/detail.html", _detail_context(request, transfer))
 
 

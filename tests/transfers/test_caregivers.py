@@ -71,8 +71,12 @@ def test_a_caregiver_follows_sees_details_and_may_cancel(client_for, resident, c
     transfer = submit(resident, route)
     page = client_for(caregiver).get(reverse("transfers:detail", kwargs={"pk": transfer.pk}))
     assert page.status_code == 200 and "Stable after stroke." in page.content.decode()
+    assert f"You are following this transfer as the caregiver of {resident.display_name}." in page.content.decode()
     entry = AccessLogEntry.objects.get()
     assert (entry.actor, entry.resident, entry.care_link, entry.what) == (caregiver, resident, care_link, "transfers")
+    answer = client_for(caregiver).get(f"/api/v1/transfers/{transfer.pk}/").json()
+    assert answer["acting_for"] == {"id": resident.pk, "name": resident.display_name, "role": "caregiver"}
+    assert client_for(resident).get(f"/api/v1/transfers/{transfer.pk}/").json()["acting_for"] is None
     services.transfer_cancel(actor=caregiver, transfer=transfer, note="Family decided to wait")
     transfer.refresh_from_db()
     assert transfer.state == "cancelled" and transfer.events.get(to_state="cancelled").care_link == care_link
