@@ -15,6 +15,15 @@ from .models import Route, TransferEvent, TransferRequest
 from .workflow import Role
 
 
+def may_request_transfer_for(actor, person) -> bool:
+    """Who may request a transfer for whom: a person for themself, centre staff for
+    a resident who consents to their centre, and a caregiver with the right to
+    request transfers for the person (portal.care.doors.acting_for, the one rule)."""
+    from portal.care.doors import acting_for
+
+    return acting_for(actor, person, Right.TRANSFERS) is not None
+
+
 def routes_open() -> QuerySet[Route]:
     return Route.objects.filter(is_active=True).select_related("sending_hospital", "receiving_hospital", "border_point")
 

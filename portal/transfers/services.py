@@ -39,10 +39,6 @@ class TransferError(ValidationError):
 # --- Filing -----------------------------------------------------------------
 
 
-def _may_file_for(actor, resident) -> bool:
-    return acting_for(actor, resident, Right.TRANSFERS) is not None
-
-
 @transaction.atomic
 def transfer_submit(
     *,

@@ -113,3 +113,15 @@ def test_a_link_limited_to_one_transfer_follows_only_it(client_for, resident, ro
     assert followed.reference in page and "Stable after stroke." not in page  # the timeline, no clinical details
     assert client.get(reverse("transfers:detail", kwargs={"pk": other.pk})).status_code == 404
     assert client.get(reverse("transfers:new_for", args=[resident.pk])).status_code == 403
+
+
+def test_who_may_request_for_whom(resident, caregiver, care_link, other_resident, consenting_staff):
+    from portal.transfers.selectors import may_request_transfer_for
+
+    assert may_request_transfer_for(resident, resident)
+    assert may_request_transfer_for(caregiver, resident)
+    assert may_request_transfer_for(consenting_staff, resident)
+    assert not may_request_transfer_for(other_resident, resident)
+    assert not may_request_transfer_for(caregiver, other_resident)
+    care_services.care_link_change(actor=resident, link_id=care_link.pk, rights=["appointments"])
+    assert not may_request_transfer_for(caregiver, resident)
