@@ -14,7 +14,8 @@ from django.db import transaction
 
 from portal.hospitals.demo import approximate_position
 from portal.hospitals.models import City, Department, Hospital, Specialty
-from portal.hospitals.search import build_key, bump_data_version, hospital_search_key
+from portal.hospitals.search import build_key, hospital_search_key
+from portal.hospitals.services import search_data_changed
 from portal.medicines.models import ConnectItem, ItemApproval, TherapeuticArea
 
 PREFIX = "synthetic-"
@@ -140,7 +141,7 @@ def generate(factor: int) -> str:
             approvals.append(ItemApproval(item=item, hospital_id=designated[(index * 7 + step * 131) % len(designated)],
                                           approved_on=item.approval_date + timedelta(days=step * 30)))
     ItemApproval.objects.bulk_create(approvals, batch_size=2000, ignore_conflicts=True)
-    transaction.on_commit(bump_data_version)
+    search_data_changed()
     return (f"Added {len(new_hospitals)} hospitals, {len(departments)} departments, {len(new_items)} items, "
             f"{len(approvals)} approvals (factor {factor}; {Hospital.objects.count()} hospitals in all).")
 

@@ -3,6 +3,7 @@ overlap, so every ownership test can use the owner / stranger / other-scope trio
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.core.cache import cache
 
 from tests import factories
 
@@ -13,13 +14,10 @@ def _english_by_default(settings):
 
 
 @pytest.fixture(autouse=True)
-def _no_search_version_from_an_earlier_request():
-    """The search's per-request memo of the data version is cleared when a request
-    finishes. A WSGI client that never closes its response (schemathesis calls the
-    app directly) would leave it set for the next test in the same process."""
-    from portal.hospitals.search import forget_version_after_request
-
-    forget_version_after_request()
+def _empty_cache():
+    """Each test starts with an empty cache: the database rolls back after a test,
+    the cache does not, and a page cached by one test must not show in another."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

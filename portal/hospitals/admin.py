@@ -1,45 +1,55 @@
 from django.contrib import admin
-from django.db import transaction
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from portal.core.admin import HospitalScopedAdminMixin
 
 from .models import BorderPoint, City, Department, Hospital, HospitalMembership, Specialty
-from .search import bump_data_version
+from .search import search_filter
+from .services import search_data_changed
 
 
-class BumpsSearchVersionMixin:
-    """Saving or deleting through the admin makes cached search results stale."""
+class SearchDataAdminMixin:
+    """Every save or delete in the admin of a model the public pages show goes
+    through the service that retires the pages cached from older data."""
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        transaction.on_commit(bump_data_version)
+        search_data_changed()
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        transaction.on_commit(bump_data_version)
+        search_data_changed()
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        transaction.on_commit(bump_data_version)
+        search_data_changed()
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        transaction.on_commit(bump_data_version)
+        search_data_changed()
+
+
+class SearchKeyAdminMixin:
+    """The admin's search box and autocomplete find records as the public search does:
+    any of their names, in either script (search.search_filter on `search_key`)."""
+
+    def get_search_results(self, request, queryset, search_term):
+        condition = search_filter(search_term)
+        return (queryset if condition is None else queryset.filter(condition)), False
 
 
 @admin.register(City)
-class CityAdmin(BumpsSearchVersionMixin, TabbedTranslationAdmin):
+class CityAdmin(SearchDataAdminMixin, TabbedTranslationAdmin):
     list_display = ("code", "name", "region")
 
 
 @admin.register(BorderPoint)
-class BorderPointAdmin(BumpsSearchVersionMixin, TabbedTranslationAdmin):
+class BorderPointAdmin(SearchDataAdminMixin, TabbedTranslationAdmin):
     list_display = ("code", "name", "connects")
 
 
 @admin.register(Specialty)
-class SpecialtyAdmin(BumpsSearchVersionMixin, TabbedTranslationAdmin):
+class SpecialtyAdmin(SearchDataAdminMixin, TabbedTranslationAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name_en", "name_zh_hant", "name_zh_hans")
 
@@ -50,7 +60,7 @@ class DepartmentInline(TranslationTabularInline):
 
 
 @admin.register(Hospital)
-class HospitalAdmin(BumpsSearchVersionMixin, HospitalScopedAdminMixin, TabbedTranslationAdmin):
+class HospitalAdmin(SearchDataAdminMixin, SearchKeyAdminMixin, HospitalScopedAdminMixin, TabbedTranslationAdmin):
     hospital_lookup = "id"
     list_display = ("name", "city", "is_connect_designated", "is_voucher_point", "ambulance_role", "is_active")
     list_filter = ("city", "is_connect_designated", "is_voucher_point", "ambulance_role")

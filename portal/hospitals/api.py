@@ -3,17 +3,20 @@
 Accept-Language header (LocaleMiddleware)."""
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from portal.core.caching import cache_anonymous_page, cached_for_path
 
 from .models import Hospital
-from .search import cache_key, search_cache_get, search_cache_set
+from .search import ResultPage
 from .selectors import (
     DEFAULT_NEAR_KM,
     LANGUAGE_FILTERS,
@@ -22,7 +25,6 @@ from .selectors import (
     HospitalFilters,
     hospital_detail,
     hospital_search,
-    with_specialties,
 )
 
 LANG_PARAMETER = OpenApiParameter("lang", OpenApiTypes.STR, enum=[code for code, _name in settings.LANGUAGES],
@@ -44,29 +46,50 @@ class LanguageParamMixin:
         return response
 
 
-class CachedListMixin:
-    """Cache a list response's rendered body per query, Accept header, language and
-    data version. A hit is answered before DRF's request handling (the endpoints
-    are public and read-only, so there is no authentication or permission to run)."""
+def requested_page(request) -> int:
+    """The `page` parameter; a page that is not a number is not found (as DRF's pagination)."""
+    try:
+        number = int(request.query_params.get("page", 1))
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise NotFound("Invalid page.")
+    return number
 
-    cache_namespace = ""
 
+def paginated_response(request, *, count: int, number: int, size: int, results: list) -> Response:
+    """A page of results in the shape of DRF's page-number pagination."""
+    url = request.build_absolute_uri()
+    previous = None
+    if number > 1:
+        previous = remove_query_param(url, "page") if number == 2 else replace_query_param(url, "page", number - 1)
+    following = replace_query_param(url, "page", number + 1) if number * size < count else None
+    return Response({"count": count, "next": following, "previous": previous, "results": results})
+
+
+class SearchListMixin:
+    """A list API over a search selector: the answer for a given address (language,
+    query, page) is cached for everyone (portal.core.caching.cached_for_path), and a
+    signed-out visitor's whole response too. Subclasses define `search(number)`,
+    returning a search.ResultPage of the request's filters."""
+
+    cache_name = ""
+
+    @method_decorator(cache_anonymous_page(headers=("Accept",)))
     def dispatch(self, request, *args, **kwargs):
-        if request.method != "GET":
-            return super().dispatch(request, *args, **kwargs)
-        key = cache_key(self.cache_namespace, translation.get_language(), request.META.get("HTTP_ACCEPT", ""),
-                        sorted(request.GET.lists()))
-        cached = search_cache_get(key)
-        if cached is not None:
-            content_type, body = cached
-            response = HttpResponse(body, content_type=content_type)
-            patch_vary_headers(response, ["Accept", "Cookie"])
-            return response
-        response = super().dispatch(request, *args, **kwargs)
-        if response.status_code == 200:
-            response.render()
-            search_cache_set(key, (response["Content-Type"], response.content))
-        return response
+        return super().dispatch(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        number = requested_page(request)
+
+        def answer() -> tuple[int, int, list]:
+            page = self.search(number)
+            if page.number != number:  # past the end
+                raise NotFound("Invalid page.")
+            return page.total, page.size, self.get_serializer(page.rows, many=True).data
+
+        count, size, results = cached_for_path(request, self.cache_name, answer)
+        return paginated_response(request, count=count, number=number, size=size, results=results)
 
 
 class SpecialtySerializer(serializers.Serializer):
@@ -93,13 +116,10 @@ class HospitalSerializer(serializers.ModelSerializer):
                                         ("english", obj.speaks_english), ("portuguese", obj.speaks_portuguese)) if flag]
 
     def get_programmes(self, obj) -> list[str]:
-        return [code for code, flag in (
-            ("connect", obj.is_connect_designated), ("voucher", obj.is_voucher_point),
-            ("ambulance", bool(obj.ambulance_role)), ("hk-gp", obj.has_hk_style_gp),
-            ("insurance", obj.accepts_insurance)) if flag]
+        return obj.programmes
 
     def get_specialties(self, obj) -> list[dict]:
-        return [{"code": d.specialty.code, "name": d.specialty.name} for d in obj.departments.all()]
+        return [{"code": specialty.code, "name": specialty.name} for specialty in obj.specialties]
 
 
 class NearbySerializer(serializers.Serializer):
@@ -141,13 +161,14 @@ HOSPITAL_FILTER_PARAMETERS = [
 
 
 @extend_schema(parameters=HOSPITAL_FILTER_PARAMETERS)
-class HospitalListApi(LanguageParamMixin, CachedListMixin, generics.ListAPIView):
+class HospitalListApi(LanguageParamMixin, SearchListMixin, generics.ListAPIView):
     serializer_class = HospitalSerializer
     permission_classes = [AllowAny]
     filter_backends: list = []
-    cache_namespace = "api-hospitals"
+    queryset = Hospital.objects.none()
+    cache_name = "api-hospitals"
 
-    def get_queryset(self):
+    def search(self, number: int) -> ResultPage:
         params = self.request.query_params
         try:
             within_km = int(params.get("within_km", DEFAULT_NEAR_KM))
@@ -159,7 +180,7 @@ class HospitalListApi(LanguageParamMixin, CachedListMixin, generics.ListAPIView)
             border_point=params.get("border_point", ""),
             within_km=within_km if within_km in NEAR_KM_CHOICES else DEFAULT_NEAR_KM,
         )
-        return with_specialties(hospital_search(filters))
+        return hospital_search(filters, number=number)
 
 
 @extend_schema(parameters=[LANG_PARAMETER])

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .models import BorderPoint, City, Department, Hospital, Specialty
-from .search import bump_data_version
+from .services import search_data_changed
 
 ORDER = 10
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -133,7 +133,7 @@ def load() -> str:
                 hospital=hospital, specialty=specialties[code],
                 defaults={"accepts_vouchers": hospital.is_voucher_point and code in VOUCHER_SPECIALTIES},
             )
-    bump_data_version()
+    search_data_changed()
     return (f"{City.objects.count()} cities, {BorderPoint.objects.count()} border points, "
             f"{Specialty.objects.count()} specialties, {Hospital.objects.count()} hospitals, "
             f"{Department.objects.count()} departments")

@@ -3,18 +3,12 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.forms import SharedFieldsForm
+from portal.core.widgets import Select
 
+from .models import Hospital
 from .selectors import DEFAULT_NEAR_KM, NEAR_KM_CHOICES, HospitalFilters
 
-PROGRAMME_CHOICES = [
-    ("", _("Any programme")),
-    ("connect", _("Medicine and Equipment Connect")),
-    ("voucher", _("Elderly Health Care Vouchers")),
-    ("ambulance", _("Cross-boundary ambulance transfer")),
-    ("hk-gp", _("Hong Kong-style general practice")),
-    ("insurance", _("Accepts Hong Kong or international insurance")),
-]
+PROGRAMME_CHOICES = [("", _("Any programme")), *Hospital.PROGRAMMES]
 LANGUAGE_CHOICES = [
     ("", _("Any language")),
     ("cantonese", _("Cantonese")),
@@ -33,34 +27,30 @@ def _km(km: int) -> str:
 km_label = lazy(_km, str)
 
 
-class HospitalSearchFields(forms.Form):
-    """The fields of the hospital search (see HospitalSearchForm)."""
+class HospitalSearchForm(forms.Form):
+    """GET form of the hospital search; the cities, specialties and border points
+    come from `selectors.search_options()`."""
 
     q = forms.CharField(label=_("Name"), required=False, max_length=100,
-                        help_text=_("Part of a name, in English or Chinese (either script)."))
-    city = forms.ChoiceField(label=_("City"), required=False)
-    programme = forms.ChoiceField(label=_("Programme"), required=False, choices=PROGRAMME_CHOICES)
-    specialty = forms.ChoiceField(label=_("Specialty"), required=False)
-    language = forms.ChoiceField(label=_("Language spoken"), required=False, choices=LANGUAGE_CHOICES)
-    border_point = forms.ChoiceField(label=_("Near border crossing"), required=False)
+                        help_text=_("Part of a name, in English or Chinese (either script)."),
+                        widget=forms.SearchInput)
+    city = forms.ChoiceField(label=_("City"), required=False, widget=Select)
+    programme = forms.ChoiceField(label=_("Programme"), required=False, widget=Select, choices=PROGRAMME_CHOICES)
+    specialty = forms.ChoiceField(label=_("Specialty"), required=False, widget=Select)
+    language = forms.ChoiceField(label=_("Language spoken"), required=False, widget=Select, choices=LANGUAGE_CHOICES)
+    border_point = forms.ChoiceField(label=_("Near border crossing"), required=False, widget=Select)
     within_km = forms.TypedChoiceField(
-        label=_("Within"), required=False, coerce=int, empty_value=DEFAULT_NEAR_KM,
+        label=_("Within"), required=False, widget=Select, coerce=int, empty_value=DEFAULT_NEAR_KM,
         choices=[(km, km_label(km)) for km in NEAR_KM_CHOICES],
     )
 
-
-class HospitalSearchForm(SharedFieldsForm):
-    """GET form for the hospital search; choices come from the (cached) filter options."""
-
-    declared = HospitalSearchFields
-    blank_choices = {"city": _("Any city"), "specialty": _("Any specialty"), "border_point": _("Any")}
-
     def __init__(self, data=None, *, options: dict):
-        super().__init__(data, choices={
-            "city": ((c["code"], c["name"]) for c in options["cities"]),
-            "specialty": ((s["code"], s["name"]) for s in options["specialties"]),
-            "border_point": ((b["code"], b["name"]) for b in options["border_points"]),
-        })
+        super().__init__(data, label_suffix="")
+        self.fields["city"].choices = [("", _("Any city")), *((city.code, city.name) for city in options["cities"])]
+        self.fields["specialty"].choices = [
+            ("", _("Any specialty")), *((specialty.code, specialty.name) for specialty in options["specialties"])]
+        self.fields["border_point"].choices = [
+            ("", _("Any")), *((point.code, point.name) for point in options["border_points"])]
 
     def filters(self) -> HospitalFilters:
         data = self.cleaned_data if self.is_valid() else {}

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from math import asin, cos, radians, sin, sqrt
 
 EARTH_RADIUS_KM = 6371.0
@@ -30,13 +29,3 @@ def nearest_border_points(hospital, border_points, limit: int = 2) -> list[Nearb
         for point in border_points
     ]
     return sorted(nearby, key=lambda item: item.distance_km)[:limit]
-
-
-@lru_cache(maxsize=50_000)
-def nearest_point_index(latitude: float, longitude: float, points: tuple[tuple[float, float], ...]) -> tuple[int, float]:
-    """(index in `points`, distance in km) of the point nearest to a place. Memoised:
-    a search page asks for the same hospitals' nearest crossing over and over, and
-    the hospitals and crossings rarely move (new coordinates are a new key)."""
-    distances = [haversine_km(latitude, longitude, lat, lon) for lat, lon in points]
-    nearest = min(range(len(distances)), key=distances.__getitem__)
-    return nearest, distances[nearest]

@@ -127,6 +127,27 @@ class Hospital(models.Model):
 
         return reverse("hospitals:detail", kwargs={"slug": self.slug})
 
+    # The programmes a hospital takes part in, as the search filter and the API name them.
+    PROGRAMMES = (
+        ("connect", _("Medicine and Equipment Connect")),
+        ("voucher", _("Elderly Health Care Vouchers")),
+        ("ambulance", _("Cross-boundary ambulance transfer")),
+        ("hk-gp", _("Hong Kong-style general practice")),
+        ("insurance", _("Accepts Hong Kong or international insurance")),
+    )
+
+    @property
+    def programmes(self) -> list[str]:
+        taking_part = {"connect": self.is_connect_designated, "voucher": self.is_voucher_point,
+                       "ambulance": bool(self.ambulance_role), "hk-gp": self.has_hk_style_gp,
+                       "insurance": self.accepts_insurance}
+        return [code for code, _name in self.PROGRAMMES if taking_part[code]]
+
+    @property
+    def programme_names(self) -> list[str]:
+        names = dict(self.PROGRAMMES)
+        return [str(names[code]) for code in self.programmes]
+
     @property
     def languages(self) -> list[str]:
         return [str(label) for flag, label in (

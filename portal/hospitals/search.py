@@ -20,18 +20,14 @@ so "exact name" and "name starts with" are LIKE patterns too (used for ranking).
 
 from __future__ import annotations
 
-import hashlib
 import re
-import threading
-import time
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
+from math import ceil
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When, Window
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"[{_CJK}]+|[^\W_]+", re.UNICODE)
@@ -114,184 +110,79 @@ def search_filter(query: str, field: str = "search_key") -> Q | None:
 
 
 def rank_expression(query: str, field: str = "search_key") -> Case:
-    """0: a name equals the query; 1: a name starts with it; 2: anything else."""
-    exact = normalise(query)
-    prefix = " ".join(query_terms(query))
+    """0: a name equals the query; 1: a name starts with it; 2: anything else.
+
+    Both patterns begin with "| " and the first term, so a row none of whose names
+    starts with that term (nearly every row of a broad search) is ranked after one
+    LIKE instead of two."""
+    terms = query_terms(query)
+    exact = f"{NAME_SEPARATOR} {normalise(query)} {NAME_SEPARATOR}"
+    prefix = f"{NAME_SEPARATOR} {' '.join(terms)}"
     return Case(
-        When(**{f"{field}__contains": f"{NAME_SEPARATOR} {exact} {NAME_SEPARATOR}"}, then=Value(0)),
-        When(**{f"{field}__contains": f"{NAME_SEPARATOR} {prefix}"}, then=Value(1)),
+        When(Q(**{f"{field}__contains": f"{NAME_SEPARATOR} {terms[0] if terms else ''}"}), then=Case(
+            When(Q(**{f"{field}__contains": exact}), then=Value(0)),
+            When(Q(**{f"{field}__contains": prefix}), then=Value(1)),
+            default=Value(2),
+        )),
         default=Value(2),
         output_field=IntegerField(),
     )
 
 
-def search_filtered(queryset: QuerySet, query: str, field: str = "search_key") -> QuerySet:
-    """`queryset` narrowed to rows matching every term of `query` (all rows for an empty query)."""
-    condition = search_filter(query, field)
-    return queryset if condition is None else queryset.filter(condition)
+# --- One page of results ----------------------------------------------------------
 
 
-def apply_search(queryset: QuerySet, query: str, field: str = "search_key") -> tuple[QuerySet, bool]:
-    """Filter and annotate `queryset` with a `search_rank`; returns (queryset, searched)."""
-    condition = search_filter(query, field)
-    if condition is None:
-        return queryset, False
-    return queryset.filter(condition).annotate(search_rank=rank_expression(query, field)), True
+@dataclass(frozen=True)
+class ResultPage:
+    """One page of a search: its rows, and what "page N of M" and its links need."""
+
+    rows: list
+    number: int
+    total: int
+    size: int
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, ceil(self.total / self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
 
 
-# --- The search cache ---------------------------------------------------------
-# Every cached entry is stored with the data version it was built from, and a
-# read fetches the current version and the entries in one round trip
-# (get_many): an entry built from older data is ignored. Every write path
-# (model save/delete through services and the admin, the CSV import, the demo
-# and scaled-data loaders) calls bump_data_version() after its commit, so no
-# stale list is served after a change. A request that read the version before a
-# change and wrote its entry after stores it under the old version, where no
-# later reader looks. With several processes the cache must be shared (REDIS_URL).
-
-_VERSION_KEY = "search:data-version"
-SEARCH_CACHE_SECONDS = settings.SEARCH_CACHE_SECONDS
-# Filter choices (cities, specialties, areas) and page shells do not depend on the query.
-OPTIONS_CACHE_SECONDS = 3600
-
-# Within one request every entry written uses the version read first. Outside a
-# request (tasks, commands, tests) every call reads the cache.
-_request_memo = threading.local()
+def narrow_page(ranked: QuerySet, number: int, size: int) -> QuerySet:
+    """(id, total) of the rows on page `number` of `ranked` (filtered and ordered):
+    the total is a window count over the same matches, so the page and the count
+    are one query, and the rows sorted are narrow (the page's wide rows are read
+    afterwards, by id)."""
+    offset = (number - 1) * size
+    return ranked.annotate(total=Window(Count("id"))).values_list("id", "total")[offset:offset + size]
 
 
-def remember_version_for_request(**kwargs) -> None:
-    _request_memo.active, _request_memo.version = True, None
-
-
-def forget_version_after_request(**kwargs) -> None:
-    _request_memo.active, _request_memo.version = False, None
-
-
-def _remember(version: int) -> int:
-    if getattr(_request_memo, "active", False):
-        _request_memo.version = version
-    return version
-
-
-def data_version() -> int:
-    if getattr(_request_memo, "active", False) and _request_memo.version is not None:
-        return _request_memo.version
-    version = cache.get(_VERSION_KEY)
-    if version is None:
-        version = 1
-        cache.add(_VERSION_KEY, version, timeout=None)
-    return _remember(version)
-
-
-def bump_data_version() -> None:
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:
-        cache.set(_VERSION_KEY, 2, timeout=None)
-    _request_memo.version = None
-    with _local_lock:
-        _local_version["version"] = None
-        _local_entries.clear()
-        _version_memos.clear()
-
-
-def cache_key(namespace: str, *parts) -> str:
-    raw = "\x1f".join(str(part) for part in parts)
-    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    return f"search:{namespace}:{digest}"
-
-
-# A process-local copy of recent entries sits in front of the shared cache. A
-# repeated search is then answered without any round trip: the data version is
-# re-read from the shared cache at most every LOCAL_VERSION_SECONDS, so another
-# process's change is seen within that time (this process's own changes at once,
-# through bump_data_version). 0 turns the local copy off (the test settings do, so
-# tests that clear the cache see it cleared).
-LOCAL_VERSION_SECONDS = settings.SEARCH_LOCAL_VERSION_SECONDS
-LOCAL_ENTRIES = 256
-_local_entries: OrderedDict[str, tuple[int, object]] = OrderedDict()
-_local_version: dict[str, float | int | None] = {"version": None, "read_at": 0.0}
-# Threaded servers (runserver, gunicorn's gthread workers) share the local copy.
-_local_lock = threading.Lock()
-
-
-def _fresh_local_version() -> int | None:
-    if not LOCAL_VERSION_SECONDS or _local_version["version"] is None:
-        return None
-    if time.monotonic() - _local_version["read_at"] > LOCAL_VERSION_SECONDS:
-        return None
-    return _local_version["version"]
-
-
-def _keep_locally(key: str, version: int, value) -> None:
-    if LOCAL_VERSION_SECONDS:
-        with _local_lock:
-            _local_entries[key] = (version, value)
-            _local_entries.move_to_end(key)
-            while len(_local_entries) > LOCAL_ENTRIES:
-                _local_entries.popitem(last=False)
-
-
-def read_cached(*keys: str) -> list:
-    """The entries under `keys` (None where missing or built from older data), and
-    the current data version: from this process's copy when it is fresh, else in
-    one round trip to the shared cache."""
-    version = _fresh_local_version()
-    if version is not None:
-        local = [_local_entries.get(key) for key in keys]
-        if all(entry is not None and entry[0] == version for entry in local):
-            _remember(version)
-            return [entry[1] for entry in local]
-    found = cache.get_many([_VERSION_KEY, *keys])
-    version = found.get(_VERSION_KEY)
-    if version is None:
-        version = data_version()
-    else:
-        _remember(version)
-    _local_version.update(version=version, read_at=time.monotonic())
-    entries = []
-    for key in keys:
-        entry = found.get(key)
-        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == version:
-            _keep_locally(key, version, entry[1])
-            entries.append(entry[1])
-        else:
-            entries.append(None)
-    return entries
-
-
-def write_cached(key: str, value, seconds: int) -> None:
-    version = data_version()
-    cache.set(key, (version, value), seconds)
-    _keep_locally(key, version, value)
-
-
-# Values derived from one record at the current data version (a hospital's card on
-# the search page) can be kept by each process in a memo that is emptied when the
-# version changes. Same switch as the local copy: off when it is off (tests).
-_version_memos: dict[str, tuple[int, dict]] = {}
-
-
-def version_memo(namespace: str, limit: int) -> dict | None:
-    """A process-local dict for values built from the data at the current version,
-    started afresh when the version changes or when it holds `limit` entries; None
-    when the local copy is off (SEARCH_LOCAL_VERSION_SECONDS=0)."""
-    if not LOCAL_VERSION_SECONDS:
-        return None
-    version = data_version()
-    held = _version_memos.get(namespace)
-    if held is None or held[0] != version or len(held[1]) >= limit:
-        held = (version, {})
-        _version_memos[namespace] = held
-    return held[1]
-
-
-def search_cache_get(key: str):
-    """A cached search result, or None. With the search cache off
-    (SEARCH_CACHE_SECONDS=0) there is no round trip to the cache at all."""
-    return read_cached(key)[0] if SEARCH_CACHE_SECONDS else None
-
-
-def search_cache_set(key: str, value) -> None:
-    if SEARCH_CACHE_SECONDS:
-        write_cached(key, value, SEARCH_CACHE_SECONDS)
+def search_page(ranked: QuerySet, rows: QuerySet, number: int, size: int) -> ResultPage:
+    """Page `number` of `ranked`, each result read from `rows` (the same model with
+    what a result shows: select_related, prefetches, annotations). Two queries, plus
+    `rows`' prefetches; a page past the end gives the last page (two more)."""
+    found = list(narrow_page(ranked, number, size))
+    if not found and number > 1:
+        return search_page(ranked, rows, ceil(ranked.count() / size) or 1, size)
+    ids = [row_id for row_id, _total in found]
+    by_id = rows.in_bulk(ids) if ids else {}
+    return ResultPage([by_id[row_id] for row_id in ids if row_id in by_id], number, found[0][1] if found else 0,
+                      size)

@@ -6,7 +6,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from portal.hospitals.admin import BumpsSearchVersionMixin
+from portal.hospitals.admin import SearchDataAdminMixin, SearchKeyAdminMixin
 
 from .forms import ImportForm
 from .models import ConnectItem, ItemApproval, TherapeuticArea
@@ -14,7 +14,7 @@ from .services import connect_items_import
 
 
 @admin.register(TherapeuticArea)
-class TherapeuticAreaAdmin(BumpsSearchVersionMixin, TabbedTranslationAdmin):
+class TherapeuticAreaAdmin(SearchDataAdminMixin, TabbedTranslationAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name_en", "name_zh_hant", "name_zh_hans")
 
@@ -26,7 +26,7 @@ class ItemApprovalInline(admin.TabularInline):
 
 
 @admin.register(ConnectItem)
-class ConnectItemAdmin(BumpsSearchVersionMixin, TabbedTranslationAdmin):
+class ConnectItemAdmin(SearchDataAdminMixin, SearchKeyAdminMixin, TabbedTranslationAdmin):
     list_display = ("generic_name", "kind", "therapeutic_area", "status", "approval_date")
     list_filter = ("kind", "status", "therapeutic_area")
     search_fields = ("slug", "generic_name_en", "generic_name_zh_hant", "generic_name_zh_hans", "brand_name_en",

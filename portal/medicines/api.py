@@ -1,18 +1,16 @@
 """Read API for the Connect list: /api/v1/medicines/ and /api/v1/medicines/<slug>/."""
 
-from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from portal.hospitals.api import LANG_PARAMETER, CachedListMixin, LanguageParamMixin
-from portal.hospitals.pagination import RowSource, WindowCountPageNumberPagination
+from portal.hospitals.api import LANG_PARAMETER, LanguageParamMixin, SearchListMixin
+from portal.hospitals.search import ResultPage
 
 from .models import ConnectItem
-from .search_sql import item_result_rows
-from .selectors import ItemFilters, item_detail, item_list_entries, item_search
+from .selectors import ItemFilters, item_detail, item_search
 
 
 class ItemSerializer(serializers.ModelSerializer):
@@ -50,31 +48,18 @@ class ItemDetailSerializer(ItemSerializer):
     OpenApiParameter("status", OpenApiTypes.STR, enum=ConnectItem.Status.values),
     LANG_PARAMETER,
 ])
-class ItemListApi(LanguageParamMixin, CachedListMixin, generics.ListAPIView):
-    """The Connect list search. Items are read as plain values and written out by
-    `item_list_entries` in the shape ItemSerializer documents: a ModelSerializer over
-    model instances cost several times the query on this hot path."""
-
+class ItemListApi(LanguageParamMixin, SearchListMixin, generics.ListAPIView):
     serializer_class = ItemSerializer
     permission_classes = [AllowAny]
     filter_backends: list = []
-    pagination_class = WindowCountPageNumberPagination
-    cache_namespace = "api-medicines"
+    queryset = ConnectItem.objects.none()
+    cache_name = "api-medicines"
 
-    def filters(self) -> ItemFilters:
+    def search(self, number: int) -> ResultPage:
         params = self.request.query_params
-        return ItemFilters(q=params.get("search", "")[:100], kind=params.get("kind", ""),
-                           therapeutic_area=params.get("therapeutic_area", ""), status=params.get("status", ""))
-
-    def get_queryset(self):
-        return item_search(self.filters())
-
-    def list(self, request, *args, **kwargs):
-        filters, language = self.filters(), get_language()
-        page = self.paginate_queryset(RowSource(
-            rows=lambda offset, limit: item_result_rows(filters, language, offset, limit),
-            count=lambda: item_search(filters).count()))
-        return self.get_paginated_response(item_list_entries(page))
+        filters = ItemFilters(q=params.get("search", "")[:100], kind=params.get("kind", ""),
+                              therapeutic_area=params.get("therapeutic_area", ""), status=params.get("status", ""))
+        return item_search(filters, number=number)
 
 
 @extend_schema(parameters=[LANG_PARAMETER])

@@ -1,32 +1,28 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.core.forms import SharedFieldsForm
+from portal.core.widgets import Select
 
 from .models import ConnectItem
 from .selectors import ItemFilters
 
 
-class ItemSearchFields(forms.Form):
-    """The fields of the Connect list search (see ItemSearchForm)."""
+class ItemSearchForm(forms.Form):
+    """GET form of the Connect list search; the areas come from `selectors.therapeutic_areas()`."""
 
     q = forms.CharField(label=_("Name"), required=False, max_length=100,
-                        help_text=_("Generic or brand name, in English or Chinese (either script)."))
-    kind = forms.ChoiceField(label=_("Type"), required=False,
+                        help_text=_("Generic or brand name, in English or Chinese (either script)."),
+                        widget=forms.SearchInput)
+    kind = forms.ChoiceField(label=_("Type"), required=False, widget=Select,
                              choices=[("", _("Drugs and devices"))] + list(ConnectItem.Kind.choices))
-    therapeutic_area = forms.ChoiceField(label=_("Therapeutic area"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False,
+    therapeutic_area = forms.ChoiceField(label=_("Therapeutic area"), required=False, widget=Select)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=Select,
                                choices=[("", _("Listed and delisted"))] + list(ConnectItem.Status.choices))
 
-
-class ItemSearchForm(SharedFieldsForm):
-    """GET form for the Connect list search; the areas come from the (cached) options."""
-
-    declared = ItemSearchFields
-    blank_choices = {"therapeutic_area": _("Any therapeutic area")}
-
-    def __init__(self, data=None, *, areas: list[dict]):
-        super().__init__(data, choices={"therapeutic_area": ((area["code"], area["name"]) for area in areas)})
+    def __init__(self, data=None, *, areas: list):
+        super().__init__(data, label_suffix="")
+        self.fields["therapeutic_area"].choices = [
+            ("", _("Any therapeutic area")), *((area.code, area.name) for area in areas)]
 
     def filters(self) -> ItemFilters:
         data = self.cleaned_data if self.is_valid() else {}

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from portal.hospitals.models import Hospital
-from portal.hospitals.search import bump_data_version
+from portal.hospitals.services import search_data_changed
 
 from .models import ConnectItem, ItemApproval, TherapeuticArea
 
@@ -163,7 +163,7 @@ def connect_items_import(*, actor, file: io.TextIOBase | str) -> ImportResult:
                     item=item, hospital=hospital, defaults={"approved_on": data["approval_date"]}
                 )
                 result.approvals += made
-        transaction.on_commit(bump_data_version)
+        search_data_changed()
     logger.info("Connect list imported by %s: %s created, %s updated, %s approvals added",
                 getattr(actor, "pk", None), result.created, result.updated, result.approvals)
     return result
@@ -173,6 +173,6 @@ def connect_item_save(*, actor, item: ConnectItem) -> ConnectItem:
     """Save an item edited in the admin, and let search see the change."""
     with transaction.atomic():
         item.save()
-        transaction.on_commit(bump_data_version)
+        search_data_changed()
     logger.info("Connect item %s saved by %s", item.pk, getattr(actor, "pk", None))
     return item

@@ -5,6 +5,7 @@ README.md). With no variables set at all the portal runs on an SQLite file with
 Celery tasks executed eagerly, which is the "embedded default" used for demos.
 """
 
+import importlib.metadata
 from pathlib import Path
 
 import environ
@@ -110,20 +111,19 @@ if USING_POSTGRES:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
-# allauth's rate limits need a cache shared by every process in production.
+# The one cache layer (portal/core/caching.py): allauth's rate limits and the
+# public pages. Production needs Redis so every process shares it.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "portal.core.cache.PortalRedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
-# hospitals: seconds a search result stays cached (0 turns the search cache off,
-# used by `manage.py bench_search` to measure uncached searches).
-SEARCH_CACHE_SECONDS = env.int("SEARCH_CACHE_SECONDS", default=600)
-# hospitals: how stale (seconds) a process's own copy of the data version may be
-# before it asks the shared cache again; 0 keeps no local copy. A change made in
-# another process shows within this time (see portal/hospitals/search.py).
-SEARCH_LOCAL_VERSION_SECONDS = env.float("SEARCH_LOCAL_VERSION_SECONDS", default=1.0)
+# Part of every cached page's key: a deploy never serves a page rendered by the
+# previous release. Set it to the commit on deploy when the version is unchanged.
+RELEASE = env("RELEASE", default=importlib.metadata.version("gba-health-portal"))
+# Seconds a signed-out visitor's search or detail page stays cached; 0 turns the
+# page cache off (every request renders the page).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 
 # --- Accounts ---------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

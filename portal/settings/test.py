@@ -32,9 +32,6 @@ WHATSAPP_BACKEND = env("TEST_WHATSAPP_BACKEND", default="portal.notifications.ba
 # the `celery_worker` fixture), which sets CELERY_EAGER=0 for the worker.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_EAGER", default=True)  # noqa: F405
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")  # noqa: F405
-# Tests clear the shared cache and expect it cleared: no process-local copy
-# (tests/hospitals/test_search_cache.py turns it on where it is under test).
-SEARCH_LOCAL_VERSION_SECONDS = 0
 # Serve static files from the source folders: tests need no collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

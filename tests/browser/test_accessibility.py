@@ -112,10 +112,11 @@ def test_skip_link_moves_focus_to_main_by_keyboard(page_in, snap):
 
 def test_keyboard_focus_is_visible(page_in, snap):
     page = page_in("en-GB")
-    page.goto("/en/")
+    page.goto("/en/hospitals/")
     seen = set()
-    # Skip link, brand, three language buttons (the current one is disabled), nav links, cards.
-    for _ in range(12):
+    # Skip link, brand, two language links (the current language is not a link), seven nav
+    # links, the seven search fields and the search button.
+    for _ in range(19):
         style = assert_visible_focus_indicator(page)
         seen.add(style["tag"])
     snap(page, "focus-ring")

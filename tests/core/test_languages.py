@@ -1,5 +1,8 @@
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
+
+from portal.core.context_processors import same_page_in_each_language
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +58,18 @@ def test_signed_in_users_choice_is_saved_and_used_after_sign_in(client, resident
 def test_language_switch_refuses_offsite_next(client):
     response = client.post(reverse("set_language"), {"language": "en", "next": "https://evil.example.com/"})
     assert "evil.example.com" not in response["Location"]
+
+
+@pytest.mark.parametrize(("path", "query", "expected"), [
+    ("/zh-hant/hospitals/", "q=%E5%B1%AF", "/en/hospitals/?q=%E5%B1%AF"),
+    ("/zh-hant/medicines/勞拉/", "", "/en/medicines/%E5%8B%9E%E6%8B%89/"),
+    ("/zh-hant//evil.example.com/", "", "/en//evil.example.com/"),
+    ("//evil.example.com/", "next=x", "/en/"),
+    ("/api/v1/hospitals/", "", "/en/"),
+])
+def test_language_links_are_this_page_on_this_site(path, query, expected):
+    request = RequestFactory().get("/", QUERY_STRING=query)
+    request.path_info = path
+    links = {code: url for code, _name, url in same_page_in_each_language(request)}
+    assert links["en"] == expected
+    assert all(url.startswith(f"/{code}/") for code, url in links.items())

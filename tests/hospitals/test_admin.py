@@ -47,12 +47,14 @@ def test_resident_has_no_admin(hospital, resident, client_for):
 
 def test_hospital_admin_edits_translated_fields_and_search_sees_it(
         hospital, hospital_admin, client_for, client, django_capture_on_commit_callbacks):
-    assert client.get("/api/v1/hospitals/", {"search": "港大深院"}).json()["count"] == 0  # now cached
+    search = {"q": "港大深院"}
+    assert "0 hospitals found" in client.get("/en/hospitals/", search).content.decode()  # now cached
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(hospital_admin).post(
             CHANGE.format(hospital.pk), form_data(hospital, short_name_zh_hant="港大深院"))
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Hospital.objects.get(pk=hospital.pk).short_name_zh_hant == "港大深院"
+    assert "1 hospital found" in client.get("/en/hospitals/", search).content.decode()
     assert client.get("/api/v1/hospitals/", {"search": "港大深院"}).json()["count"] == 1
 
 
@@ -64,3 +66,27 @@ def test_superuser_sees_every_hospital(hospital, other_hospital, superuser, clie
 @pytest.mark.parametrize("url", ["/en/admin/hospitals/hospital/add/"])
 def test_hospital_admin_cannot_add_hospitals(hospital_admin, client_for, url):
     assert client_for(hospital_admin).get(url).status_code == 403
+
+
+def test_deleting_through_the_admin_retires_cached_pages_and_options(
+        superuser, client_for, client, django_capture_on_commit_callbacks):
+    from tests import factories
+
+    point = factories.BorderPointFactory(code="lok-ma-chau", name_en="Lok Ma Chau")
+    assert "Lok Ma Chau" in client.get("/en/hospitals/").content.decode()  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(superuser).post("/en/admin/hospitals/borderpoint/", {
+            "action": "delete_selected", "_selected_action": [point.pk], "post": "yes"})
+    assert response.status_code == 302
+    assert "Lok Ma Chau" not in client.get("/en/hospitals/").content.decode()
+
+
+def test_the_admin_search_finds_names_in_either_script(hospital, other_hospital, superuser, client_for):
+    client = client_for(superuser)
+    html = client.get("/en/admin/hospitals/hospital/", {"q": "香港大學"}).content.decode()  # stored in both scripts
+    assert hospital.name in html and other_hospital.name not in html
+    html = client.get("/en/admin/hospitals/hospital/", {"q": "hospital tuen"}).content.decode()  # every word, any order
+    assert other_hospital.name in html and hospital.name not in html
+    found = client.get("/en/admin/autocomplete/", {"app_label": "medicines", "model_name": "itemapproval",
+                                                   "field_name": "hospital", "term": "屯門"}).json()
+    assert [result["text"] for result in found["results"]] == [other_hospital.name]

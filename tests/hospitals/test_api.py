@@ -39,6 +39,7 @@ def test_list_filters_and_pagination(client, db):
     assert "voucher" in body["results"][0]["programmes"]
     second = client.get(body["next"]).json()
     assert len(second["results"]) == 2
+    assert second["next"] is None and "page=" not in second["previous"] and "programme=voucher" in second["previous"]
 
 
 def test_list_search_is_cross_script(client, tuen_mun):
@@ -46,13 +47,35 @@ def test_list_search_is_cross_script(client, tuen_mun):
     assert [result["slug"] for result in body["results"]] == ["tuen-mun"]
 
 
-def test_list_query_count_is_constant(client, db, django_assert_max_num_queries):
+def test_list_query_count_is_constant(client, client_for, resident, db, django_assert_num_queries):
     specialty = factories.SpecialtyFactory()
-    for index in range(15):
+    factories.BorderPointFactory()
+    factories.DepartmentFactory(hospital=factories.HospitalFactory(slug="h-first"), specialty=specialty)
+    # The search options (cities, specialties, border points) until they are cached;
+    # then the ranked page with its count, its hospitals with their city, their specialties.
+    with django_assert_num_queries(3 + 3):
+        client.get("/api/v1/hospitals/")
+    for index in range(30):
         factories.DepartmentFactory(hospital=factories.HospitalFactory(slug=f"h-{index}"), specialty=specialty)
-    with django_assert_max_num_queries(4):
-        body = client.get("/api/v1/hospitals/").json()
+    with django_assert_num_queries(3):
+        body = client.get("/api/v1/hospitals/", {"page": 2}).json()
     assert body["results"][0]["specialties"][0]["code"] == "general-practice"
+    with django_assert_num_queries(3):
+        client.get("/api/v1/hospitals/", {"border_point": "shenzhen-bay"})
+    # The same answer again: from the cache, signed out or in (the session and the user).
+    with django_assert_num_queries(0):
+        client.get("/api/v1/hospitals/", {"page": 2})
+    signed_in = client_for(resident)
+    signed_in.get("/api/v1/hospitals/nowhere/")  # the first request after signing in updates the session
+    with django_assert_num_queries(2):
+        assert signed_in.get("/api/v1/hospitals/", {"page": 2}).json() == body
+
+
+def test_list_pages_past_the_end_or_not_numbers_are_not_found(client, tuen_mun):
+    assert client.get("/api/v1/hospitals/", {"page": 2}).status_code == 404
+    assert client.get("/api/v1/hospitals/", {"page": "two"}).status_code == 404
+    body = client.get("/api/v1/hospitals/", {"page": 1}).json()
+    assert (body["count"], body["next"], body["previous"]) == (1, None, None)
 
 
 def test_detail_in_chinese_with_nearest_border_points(client, tuen_mun):
@@ -85,3 +108,10 @@ def test_docs_page_renders_under_the_csp_with_local_assets_only(client, db):
         asset = client.get(source)
         asset.close()
         assert asset.status_code == 200, source
+
+
+def test_json_and_browsable_answers_are_cached_apart(client, tuen_mun):
+    assert client.get("/api/v1/hospitals/", HTTP_ACCEPT="application/json").json()["count"] == 1
+    html = client.get("/api/v1/hospitals/", HTTP_ACCEPT="text/html")
+    assert html["Content-Type"].startswith("text/html")
+    assert client.get("/api/v1/hospitals/", HTTP_ACCEPT="application/json")["Content-Type"] == "application/json"

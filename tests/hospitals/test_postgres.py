@@ -3,8 +3,14 @@
 import pytest
 from django.db import connection
 
-from portal.hospitals.selectors import HospitalFilters, hospital_search
-from portal.medicines.selectors import ItemFilters, item_search
+from portal.hospitals.search import narrow_page
+from portal.hospitals.selectors import (
+    HospitalFilters,
+    hospital_search,
+    ranked_hospitals,
+    search_options,
+)
+from portal.medicines.selectors import ItemFilters, item_search, ranked_items
 from tests import factories
 from tests.hospitals.factories import ConnectItemFactory
 
@@ -21,7 +27,7 @@ def hospitals(db):
 
 
 def slugs(filters):
-    return [hospital.slug for hospital in hospital_search(filters)]
+    return [hospital.slug for hospital in hospital_search(filters).rows]
 
 
 def test_cross_script_both_ways(hospitals):
@@ -39,7 +45,7 @@ def _plan(queryset) -> str:
     with connection.cursor() as cursor:
         # The tables are tiny here, so the planner would rightly prefer to read
         # them whole; leaving it only bitmap scans shows the trigram index can
-        # answer the query. (bench_search prints the plans on the scaled data.)
+        # answer the query.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
     return queryset.explain()
@@ -47,13 +53,14 @@ def _plan(queryset) -> str:
 
 @pytest.mark.parametrize("query", ["玛嘉烈", "屯門醫院", "嘉", "eye hospital"])
 def test_hospital_search_uses_the_trigram_index(hospitals, query):
-    plan = _plan(hospital_search(HospitalFilters(q=query))[:20])
+    border_points = search_options()["border_points"]
+    plan = _plan(narrow_page(ranked_hospitals(HospitalFilters(q=query), border_points), 1, 20))
     assert "hospitals_hospital_search_key_trgm" in plan, plan
     assert "Seq Scan on hospitals_hospital" not in plan, plan
 
 
 def test_item_search_uses_the_trigram_index(db):
     ConnectItemFactory(generic_name_en="Lorlatinib", generic_name_zh_hant="勞拉替尼", generic_name_zh_hans="劳拉替尼")
-    assert [item.generic_name_en for item in item_search(ItemFilters(q="劳拉"))] == ["Lorlatinib"]
-    plan = _plan(item_search(ItemFilters(q="勞拉"))[:20])
+    assert [item.generic_name_en for item in item_search(ItemFilters(q="劳拉")).rows] == ["Lorlatinib"]
+    plan = _plan(narrow_page(ranked_items(ItemFilters(q="勞拉")), 1, 20))
     assert "medicines_connectitem_search_key_trgm" in plan, plan

@@ -7,7 +7,7 @@ from tests import factories
 
 
 def names(filters: HospitalFilters) -> list[str]:
-    return [hospital.slug for hospital in hospital_search(filters)]
+    return [hospital.slug for hospital in hospital_search(filters).rows]
 
 
 @pytest.fixture
@@ -80,3 +80,29 @@ def test_near_a_border_point_keeps_hospitals_within_the_distance(db):
     assert names(HospitalFilters(border_point="shenzhen-bay", within_km=10)) == ["near"]
     assert set(names(HospitalFilters(border_point="shenzhen-bay", within_km=50))) == {"near"}
     assert names(HospitalFilters(border_point="nowhere")) == []
+
+
+def test_a_page_holds_its_rows_and_counts_every_match(db):
+    for index in range(45):
+        factories.HospitalFactory(slug=f"eye-{index:02d}", name_en=f"Eye Clinic {index:02d}")
+    page = hospital_search(HospitalFilters(q="eye"), number=3, size=20)
+    assert [hospital.slug for hospital in page.rows] == [f"eye-{index}" for index in range(40, 45)]
+    assert (page.total, page.number, page.num_pages) == (45, 3, 3)
+    assert page.has_previous and not page.has_next and page.previous_page_number == 2
+    assert hospital_search(HospitalFilters(q="eye"), number=7).number == 3  # past the end: the last page
+    empty = hospital_search(HospitalFilters(q="nowhere"), number=2)
+    assert (empty.rows, empty.total, empty.number, empty.has_other_pages) == ([], 0, 1, False)
+
+
+def test_each_result_knows_its_specialties_and_nearest_border_point(db):
+    factories.BorderPointFactory()  # Shenzhen Bay, 22.503 113.946
+    factories.BorderPointFactory(code="far", name_en="Far Port", latitude="23.5", longitude="113.2")
+    located = factories.HospitalFactory(slug="located", latitude="22.520", longitude="113.950")
+    factories.HospitalFactory(slug="unlocated", latitude=None, longitude=None)
+    for code in ("surgery", "dentistry"):
+        factories.DepartmentFactory(hospital=located, specialty=factories.SpecialtyFactory(code=code, name_en=code))
+    rows = {hospital.slug: hospital for hospital in hospital_search(HospitalFilters()).rows}
+    assert (rows["located"].nearest.border_point.code, rows["located"].nearest.distance_km) == ("shenzhen-bay", 1.9)
+    assert rows["unlocated"].nearest is None
+    assert [specialty.code for specialty in rows["located"].specialties] == ["dentistry", "surgery"]
+    assert rows["unlocated"].specialties == []
