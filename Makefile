@@ -11,6 +11,9 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# manage.py defaults to the production settings (fails closed); the developer
+# targets ask for the local ones (DEBUG, SQLite, console e-mail, eager Celery).
+LOCAL := DJANGO_SETTINGS_MODULE=portal.settings.local
 
 .PHONY: run test install install-test lint messages translations bench clean
 
@@ -20,17 +23,17 @@ $(PY):
 
 install: $(PY)
 	$(PIP) install --quiet -e .
-	$(PY) manage.py compiletranslations
+	$(LOCAL) $(PY) manage.py compiletranslations
 
 install-test: $(PY)
 	$(PIP) install --quiet -e '.[test]'
 	scripts/ensure-system-packages
-	$(PY) manage.py compiletranslations
+	$(LOCAL) $(PY) manage.py compiletranslations
 
 run: install
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py load_demo_data
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	$(LOCAL) DEBUG=1 $(PY) manage.py migrate --noinput
+	$(LOCAL) DEBUG=1 $(PY) manage.py load_demo_data
+	$(LOCAL) DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-test
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
@@ -41,10 +44,10 @@ lint: $(PY)
 # Re-extract messages after changing user-facing text, then translate every new
 # entry in locale/ and portal/*/locale/ (tests fail on anything untranslated).
 messages: $(PY)
-	$(PY) manage.py makemessages -l zh_Hant -l zh_Hans --no-location --no-obsolete --ignore 'portal/settings/*' --ignore '.venv/*'
+	$(LOCAL) $(PY) manage.py makemessages -l zh_Hant -l zh_Hans --no-location --no-obsolete --ignore 'portal/settings/*' --ignore '.venv/*'
 
 translations: $(PY)
-	$(PY) manage.py compiletranslations
+	$(LOCAL) $(PY) manage.py compiletranslations
 
 # The benchmarks (bench/README.md): a PostgreSQL database of their own, filled with data ×100.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench

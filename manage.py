@@ -4,7 +4,9 @@ import sys
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.local")
+    # Production unless told otherwise (see portal/wsgi.py); the Makefile's developer targets
+    # choose portal.settings.local, and pytest portal.settings.test (pyproject.toml).
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -49,4 +49,5 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
+handler400 = "portal.core.views.bad_request"
 handler404 = "portal.core.views.page_not_found"

@@ -94,15 +94,34 @@ def superuser(db):
     return _with_totp(user)
 
 
+def sign_in(client, user, *, second_factor: bool = True):
+    """Sign `user` in on a test client as the sign-in form does: with the second
+    factor used in this session when the user has one (what staff need before any
+    staff door opens), or, with second_factor=False, by password only."""
+    from allauth.account.internal.flows.login import record_authentication
+    from django.test import RequestFactory
+
+    client.force_login(user)
+    request = RequestFactory().get("/")
+    request.session, request.user = client.session, user
+    record_authentication(request, user, "password", email=user.email)
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if second_factor and totp is not None:  # no authenticator, no code to enter
+        record_authentication(request, user, "mfa", id=totp.pk, type=Authenticator.Type.TOTP)
+    request.session.save()
+    return client
+
+
 @pytest.fixture
 def client_for(client):
-    """client_for(user) -> a test client signed in as `user` (None: anonymous)."""
+    """client_for(user) -> a test client signed in as `user` (None: anonymous), with
+    the second factor used (second_factor=False: by password only)."""
     from django.test import Client
 
-    def make(user):
+    def make(user, *, second_factor: bool = True):
         c = Client()
         if user is not None:
-            c.force_login(user)
+            sign_in(c, user, second_factor=second_factor)
         return c
 
     return make

@@ -3,6 +3,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from portal.core.client_address import client_ip
+
+from .second_factor import has_totp
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
@@ -17,12 +21,11 @@ class AccountAdapter(DefaultAccountAdapter):
         user = request.user
         language = getattr(user, "language", "") or translation.get_language()
         with translation.override(language):
-            if user.needs_two_factor and not _has_totp(user):
+            if user.needs_two_factor and not has_totp(user):
                 return reverse("mfa_activate_totp")
             return reverse(settings.LOGIN_REDIRECT_URL)
 
-
-def _has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    def get_client_ip(self, request):
+        """The address the sign-in limits count per client: behind our proxies, the
+        one they saw (TRUSTED_PROXY_COUNT), never an address the client wrote."""
+        return client_ip(request)

@@ -1,7 +1,11 @@
+from datetime import date
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -84,8 +88,13 @@ class User(AbstractUser):
 
     @property
     def needs_two_factor(self) -> bool:
-        """Staff of any kind must use TOTP; residents may choose to."""
-        return self.is_superuser or self.is_hospital_admin or self.is_centre_staff
+        """Staff of any kind must use TOTP; residents may choose to. One query: the
+        second-factor check asks it on signed-in requests that have not used TOTP."""
+        if self.is_superuser:
+            return True
+        return type(self).objects.filter(pk=self.pk).filter(
+            models.Q(hospital_memberships__isnull=False) | models.Q(centre_membership__isnull=False)
+        ).exists()
 
     @property
     def preferred_channels(self) -> list[str]:
@@ -99,6 +108,20 @@ class User(AbstractUser):
         return channels
 
 
+EARLIEST_DATE_OF_BIRTH = date(1900, 1, 1)
+
+
+def validate_date_of_birth(value: date) -> None:
+    """A date of birth lies between 1 January 1900 and today (Hong Kong time): the
+    voucher rules count age from it, and 9999-12-31 made the vouchers page promise
+    vouchers from the year 10064."""
+    if not EARLIEST_DATE_OF_BIRTH <= value <= timezone.localdate():
+        raise ValidationError(
+            _("Enter a date of birth between %(earliest)s and today."),
+            params={"earliest": formats.date_format(EARLIEST_DATE_OF_BIRTH, "DATE_FORMAT")}, code="date_of_birth",
+        )
+
+
 class Profile(models.Model):
     """A resident's personal details. Identity numbers are stored normalised,
     unique, and only ever displayed masked."""
@@ -110,7 +133,7 @@ class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     name_en = models.CharField(_("name in English"), max_length=150, blank=True)
     name_zh = models.CharField(_("name in Chinese"), max_length=50, blank=True)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True, validators=[validate_date_of_birth])
     id_document_type = models.CharField(
         _("identity document"), max_length=10, choices=DocumentType.choices, blank=True
     )

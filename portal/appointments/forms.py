@@ -33,10 +33,14 @@ class BookingDetailsForm(forms.Form):
             del self.fields["pay_with_vouchers"]
 
 
+# Database ids (bigint): a number past them is a form error, not a query.
+DATABASE_ID = {"min_value": 1, "max_value": 2**63 - 1}
+
+
 class SlotChoiceForm(forms.Form):
-    slot = forms.IntegerField(widget=forms.HiddenInput)
+    slot = forms.IntegerField(widget=forms.HiddenInput, **DATABASE_ID)
 
 
 class WaitlistForm(forms.Form):
-    department = forms.IntegerField(widget=forms.HiddenInput)
+    department = forms.IntegerField(widget=forms.HiddenInput, **DATABASE_ID)
     date = forms.DateField(widget=forms.HiddenInput)

@@ -17,6 +17,14 @@ from .models import Appointment, BookingSettings, Slot, WaitlistEntry
 BOOKING_WINDOW_DAYS = 28
 
 
+def booking_window(today: date | None = None) -> tuple[date, date]:
+    """The first and last day a visit, a waiting-list place or a transfer may be
+    asked for: today, to the last day the slot lists show (the booking window and
+    the week past it that days_with_free_slots shows)."""
+    today = today or timezone.localdate()
+    return today, today + timedelta(days=BOOKING_WINDOW_DAYS + 7)
+
+
 def _count_subquery(queryset) -> Coalesce:
     counted = queryset.order_by().values("slot_ref").annotate(n=Count("*")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from portal.care.doors import ActingFor, acting_for
@@ -465,8 +465,12 @@ def slot_unblock(*, actor, slot_id: int) -> None:
 
 def waitlist_join(*, actor, resident, department_id: int, day: date, slot_id: int | None = None) -> WaitlistEntry:
     _acting_for(actor, resident)
-    if day < timezone.localdate():
+    first, last = selectors.booking_window()
+    if day < first:
         raise BookingError(_("That day has already passed."))
+    if day > last:
+        raise BookingError(_("You can join a waiting list for a day up to %(last)s.")
+                           % {"last": formats.date_format(last, "DATE_FORMAT")})
     with transaction.atomic():
         existing = WaitlistEntry.objects.filter(
             resident=resident, department_id=department_id, date=day,

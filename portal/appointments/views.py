@@ -9,6 +9,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -102,6 +103,8 @@ def index(request: HttpRequest, resident_id: int | None = None) -> HttpResponse:
     resident, acting_for = _subject(request, resident_id)
     hospital_slug = request.GET.get("hospital")
     if hospital_slug:
+        if not slug_re.fullmatch(hospital_slug):
+            raise Http404  # no hospital has it: it could not even be put in the address
         url = _url(acting_for, "book_hospital", hospital_slug)
         department = request.GET.get("department", "")
         if department.isdigit():

@@ -4,9 +4,15 @@ HospitalScopedAdminMixin keeps a hospital admin inside their own hospitals in th
 Django admin: list, change, delete and the choices offered in foreign-key fields.
 A model admin names the lookup from its model to Hospital in `hospital_lookup`
 ("hospital", "department__hospital", or "id" for Hospital itself).
+
+AutocompleteFieldsMixin: every admin (and inline) with `autocomplete_fields` uses
+it, so a form sent back with a value that is not a key shows the error instead
+of a server error.
 """
 
 from django.contrib import admin
+from django.contrib.admin import widgets
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from portal.hospitals.selectors import hospital_ids_managed_by
@@ -49,6 +55,32 @@ class HospitalScopedAdminMixin:
 
         if db_field.related_model is Hospital and not request.user.is_superuser:
             kwargs["queryset"] = Hospital.objects.filter(id__in=hospital_ids_managed_by(request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class AutocompleteSelect(widgets.AutocompleteSelect):
+    """Django's autocomplete widget looks the submitted value up to show it again,
+    and a value that is not a key (text sent for an integer id) fails that query
+    with a 500 (Django's AutocompleteMixin.optgroups). Values that are not keys are
+    left out: the form shows its "select a valid choice" error."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        key = remote.model._meta.get_field(getattr(remote, "field_name", remote.model._meta.pk.attname))
+        keys = []
+        for item in value:
+            try:
+                key.to_python(item)
+            except ValidationError:
+                continue
+            keys.append(item)
+        return super().optgroups(name, keys, attr)
+
+
+class AutocompleteFieldsMixin:
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

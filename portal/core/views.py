@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonR
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import check_for_language
+from django.utils.translation import check_for_language, gettext
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language as django_set_language
@@ -67,3 +67,12 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Not found."}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400 for a request Django refused before any view (a body it could not read,
+    too many fields): JSON under /api/, the page in the visitor's language otherwise
+    (Django's own handler renders the page without the request)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": gettext("The request could not be read. Nothing was saved.")}, status=400)
+    return render(request, "400.html", status=400)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from portal.core.admin import HospitalScopedAdminMixin
+from portal.core.admin import AutocompleteFieldsMixin, HospitalScopedAdminMixin
 
 from .models import BorderPoint, City, Department, Hospital, HospitalMembership, Specialty
 from .search import search_filter
@@ -74,7 +74,7 @@ class HospitalAdmin(SearchDataAdminMixin, SearchKeyAdminMixin, HospitalScopedAdm
 
 
 @admin.register(HospitalMembership)
-class HospitalMembershipAdmin(admin.ModelAdmin):
+class HospitalMembershipAdmin(AutocompleteFieldsMixin, admin.ModelAdmin):
     list_display = ("user", "hospital", "created_at")
     autocomplete_fields = ("hospital",)
     raw_id_fields = ("user",)

@@ -6,6 +6,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
+from portal.core.admin import AutocompleteFieldsMixin
 from portal.hospitals.admin import SearchDataAdminMixin, SearchKeyAdminMixin
 
 from .forms import ImportForm
@@ -19,7 +20,7 @@ class TherapeuticAreaAdmin(SearchDataAdminMixin, TabbedTranslationAdmin):
     search_fields = ("code", "name_en", "name_zh_hant", "name_zh_hans")
 
 
-class ItemApprovalInline(admin.TabularInline):
+class ItemApprovalInline(AutocompleteFieldsMixin, admin.TabularInline):
     model = ItemApproval
     extra = 0
     autocomplete_fields = ("hospital",)

@@ -10,10 +10,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from portal.core.bad_input import control_characters_message, has_control_characters
 from portal.hospitals.models import Hospital
 from portal.hospitals.services import search_data_changed
 
@@ -29,6 +31,15 @@ OPTIONAL_COLUMNS = (
     "source_note",
 )
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+# Each text column and the ConnectItem field it is written to: a value is checked
+# with the field's own validators (length, slug) before anything is written.
+TEXT_COLUMNS = {
+    "name_en": "generic_name_en", "name_zh_hant": "generic_name_zh_hant", "name_zh_hans": "generic_name_zh_hans",
+    **{column: column for column in (
+        "slug", "brand_name_en", "brand_name_zh_hant", "brand_name_zh_hans", "dosage_form", "indication_en",
+        "indication_zh_hant", "indication_zh_hans", "hk_registration_no", "holder", "coverage_notes_en",
+        "coverage_notes_zh_hant", "coverage_notes_zh_hans", "source_note")},
+}
 
 
 @dataclass
@@ -60,6 +71,26 @@ def parse_partial_date(value: str) -> date:
 
 def _area_code(value: str) -> str:
     return slugify(value.strip())
+
+
+def _column_problems(values: dict[str, str]) -> list[str]:
+    """What is wrong with each text column of one line, checked against its field."""
+    problems = []
+    for column, field_name in TEXT_COLUMNS.items():
+        value = values.get(column, "")
+        if not value:
+            continue
+        if has_control_characters(value):
+            messages = [control_characters_message()]
+        else:
+            try:
+                ConnectItem._meta.get_field(field_name).run_validators(value)
+                continue
+            except ValidationError as error:
+                messages = error.messages
+        problems.extend(_("“%(column)s”: %(problem)s") % {"column": column, "problem": message}
+                        for message in messages)
+    return problems
 
 
 def _validate(rows: list[tuple[int, dict]], areas: dict[str, TherapeuticArea],
@@ -102,6 +133,7 @@ def _validate(rows: list[tuple[int, dict]], areas: dict[str, TherapeuticArea],
         if slug and slug in seen_slugs:
             problems.append(_("The same item appears on line %(line)s.") % {"line": seen_slugs[slug]})
         seen_slugs.setdefault(slug, line)
+        problems.extend(_column_problems({**row, "slug": slug}))
         if problems:
             errors.extend(RowError(line, message) for message in problems)
             continue

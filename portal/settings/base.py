@@ -9,6 +9,7 @@ import importlib.metadata
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -17,7 +18,14 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 # No default outside DEBUG: a production process without a secret must not start.
-SECRET_KEY = env("SECRET_KEY") if not DEBUG else env("SECRET_KEY", default="insecure-dev-key-only-for-debug")
+SECRET_KEY = env("SECRET_KEY", default="insecure-dev-key-only-for-debug" if DEBUG else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. Set the SECRET_KEY environment variable (or a SECRET_KEY= line in .env "
+        "next to manage.py) to a long random value, for example the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`. On a developer machine, use "
+        "the local settings instead: DJANGO_SETTINGS_MODULE=portal.settings.local (make run does)."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://localhost:8000")
@@ -61,6 +69,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Bodies over the limit, control characters: refused before any view (and in the
+    # page's language, so after LocaleMiddleware).
+    "portal.core.bad_input.RefuseBadInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -147,11 +158,21 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"
+# Sign-in limits per account (key: the e-mail typed) and per client address. The
+# address is the client's even behind proxies (TRUSTED_PROXY_COUNT, read by the
+# account adapter's get_client_ip), and its limit is looser than the account's: a
+# service centre's residents share one address and one mistyping resident must not
+# lock out the others, while five wrong passwords lock the account whoever types them.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login": "30/m/ip",
+    "login_failed": "20/5m/ip,5/5m/key",
     "signup": "20/h/ip",
     "reset_password": "5/h/ip,3/h/key",
 }
+# How many proxies of ours sit in front of the web processes (load balancer, nginx):
+# 0 reads REMOTE_ADDR; N reads the N-th address from the right of X-Forwarded-For
+# (portal.core.client_address). Never more than there are: the client writes the rest.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "portal.accounts.mfa_adapter.MFAAdapter"
 MFA_TOTP_ISSUER = "GBA Health Portal"
@@ -192,6 +213,17 @@ PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "priv
 # Largest transfer attachment accepted (bytes).
 TRANSFER_ATTACHMENT_MAX_BYTES = env.int("TRANSFER_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
+# --- Request limits -------------------------------------------------------------
+# A body over its limit is refused (413) before it is read, by its Content-Length
+# (portal.core.bad_input): a multipart body may carry one upload and its form; any
+# other body (a form, JSON) DATA_UPLOAD_MAX_MEMORY_SIZE. gunicorn limits the request
+# line and headers (Procfile).
+REQUEST_UPLOAD_MAX_BYTES = TRANSFER_ATTACHMENT_MAX_BYTES + 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file while the form is checked
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+
 # --- E-mail -------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 if env("EMAIL_URL", default=""):
@@ -217,7 +249,17 @@ CELERY_DB_REUSE_MAX = 2**62
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A write that notifies publishes after its commit. With the broker unreachable it
+# must not wait: one connection attempt with a short timeout (max_retries 0 stops
+# kombu's reconnect loop) and no publish retry; the outbox sweeper queues what could
+# not be published (docs/notifications.md). Workers keep their own reconnect loop.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=0.1)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT,
+    "max_retries": 0,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic tasks of every app (the README lists them under "Production shape").
@@ -268,16 +310,33 @@ MESSAGE_FILE_PATH = env("MESSAGE_FILE_PATH", default=str(BASE_DIR / "sent_messag
 
 # --- REST framework -----------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
-    ],
+    # The browser's session only (with CSRF), refused for staff until they have used
+    # their second factor in the session. No HTTP Basic, no tokens: see
+    # docs/decisions/0040-api-authentication.md.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["portal.accounts.second_factor.SessionAuthenticationWithSecondFactor"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # JSON nested too deeply or holding control characters is refused (portal.core.bad_input).
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.core.bad_input.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "portal.core.schema.PortalAutoSchema",  # [fuzz] documents the common error answers
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    # Counted per client address (TRUSTED_PROXY_COUNT) or account, in the shared cache;
+    # views checking a secret (a one-time code) add throttle_scope = "sensitive".
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.core.throttling.AnonRateThrottle",
+        "portal.core.throttling.UserRateThrottle",
+        "portal.core.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env("API_THROTTLE_ANON", default="120/min"),
+        "user": env("API_THROTTLE_USER", default="600/min"),
+        "sensitive": env("API_THROTTLE_SENSITIVE", default="10/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "GBA Cross-border Health Portal API",

@@ -1,4 +1,6 @@
-"""Developer machine: DEBUG on, console e-mail, everything else from the base."""
+"""Developer machine: DEBUG on, console e-mail, everything else from the base.
+Chosen explicitly (make run, make messages, DJANGO_SETTINGS_MODULE=portal.settings.local):
+manage.py, the WSGI application and Celery default to the production settings."""
 
 import os
 

@@ -2,7 +2,6 @@
 /api/v1/transfers/<id>/moves/. Every object comes from selectors scoped to the
 user (404 outside it); moves go through the same services as the pages."""
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
@@ -16,6 +15,7 @@ from portal.care.api import ActingForOut
 from portal.care.doors import RESIDENT_HELP, ActingFor, acting_for_out, api_resident_acted_for
 from portal.care.models import Right
 from portal.care.services import access_log_record as care_access_log_record
+from portal.core.bad_input import DateTimeField
 from portal.core.idempotency import IDEMPOTENCY_KEY, IDEMPOTENCY_RESPONSES, idempotent
 from portal.core.schema import ErrorDetail
 from portal.hospitals.models import BorderPoint
@@ -129,7 +129,7 @@ class TransferListCreate(APIView):
         patient_email = values.pop("patient_email", "")
         patient_user = None
         if values["patient_kind"] == TransferRequest.PatientKind.RESIDENT:
-            patient_user = get_user_model().objects.filter(email__iexact=patient_email, is_active=True).first()
+            patient_user = selectors.account_named_as_patient(patient_email)
         try:
             transfer = services.transfer_submit(actor=request.user, requester=requester,
                                                 patient_user=patient_user, **values)
@@ -166,7 +166,7 @@ class MoveInput(serializers.Serializer):
     documents_checked = serializers.BooleanField(required=False, default=False)
     crossing_border_point = serializers.SlugRelatedField(slug_field="code", queryset=BorderPoint.objects.all(),
                                                          required=False, allow_null=True, default=None)
-    crossing_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    crossing_at = DateTimeField(required=False, allow_null=True, default=None)
 
 
 class TransferMoves(APIView):

@@ -1,11 +1,11 @@
 from django import forms
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from portal.hospitals.models import BorderPoint
 
 from .models import Escort, Route, TransferRequest
+from .selectors import account_named_as_patient
 
 
 def fee_text(route: Route) -> str:
@@ -80,11 +80,10 @@ class TransferRequestForm(forms.Form):
         data = super().clean()
         kind = data.get("patient_kind")
         if kind == TransferRequest.PatientKind.RESIDENT:
-            email = data.get("patient_email")
-            user = get_user_model().objects.filter(email__iexact=email or "", is_active=True).first() if email else None
-            if user is None:
+            if not data.get("patient_email"):
                 self.add_error("patient_email", _("Enter the e-mail address of the patient's portal account."))
-            data["patient_user"] = user
+            # Whether it names someone the actor may request for is the service's to say.
+            data["patient_user"] = account_named_as_patient(data.get("patient_email", ""))
         elif kind == TransferRequest.PatientKind.PERSON and not data.get("patient_name", "").strip():
             self.add_error("patient_name", _("Enter the patient's name."))
         upload = data.get("attachment")

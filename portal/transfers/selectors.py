@@ -24,6 +24,18 @@ def may_request_transfer_for(actor, person) -> bool:
     return acting_for(actor, person, Right.TRANSFERS) is not None
 
 
+def account_named_as_patient(email: str):
+    """The active account using this e-mail address, or None. Only for the filing
+    service, which refuses an account the actor may not request for with the same
+    answer as an unknown address: nothing about the account is shown to the actor."""
+    from django.contrib.auth import get_user_model
+
+    email = (email or "").strip()
+    if not email:
+        return None
+    return get_user_model().objects.filter(email__iexact=email, is_active=True).select_related("profile").first()
+
+
 def routes_open() -> QuerySet[Route]:
     return Route.objects.filter(is_active=True).select_related("sending_hospital", "receiving_hospital", "border_point")
 

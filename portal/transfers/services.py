@@ -10,10 +10,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.accounts.identity import mask_identity_number
+from portal.appointments.selectors import booking_window
 from portal.care.doors import acting_for
 from portal.care.models import Right
 from portal.core import private_files
@@ -26,7 +27,7 @@ from .models import (
     TransferEvent,
     TransferRequest,
 )
-from .selectors import care_link_of, parties_of, requester_as, roles_of
+from .selectors import care_link_of, may_request_transfer_for, parties_of, requester_as, roles_of
 from .workflow import FINAL_STATES, WORKFLOW, Move, Role, State
 
 EVENT = "transfer_state_changed"
@@ -60,8 +61,10 @@ def transfer_submit(
 ) -> TransferRequest:
     """File a request for `requester` (the actor themself, a resident whose
     consent the acting centre staff holds, or the person a caregiver may request
-    transfers for). The consent to share is the requester's: a caregiver or
-    staff member passes it on, and the requester is told of the request."""
+    transfers for: selectors.may_request_transfer_for, through portal.care's rule).
+    A patient with an account must be one the actor may request for too. The
+    consent to share is the requester's: a caregiver or staff member passes it on,
+    and the requester is told of the request."""
     acting = acting_for(actor, requester, Right.TRANSFERS)
     if acting is None:
         raise PermissionDenied(_("You may not file a transfer for this resident."))
@@ -71,15 +74,22 @@ def transfer_submit(
         raise TransferError(_("This route is not open for requests."))
     if reverse_direction and route.direction != Route.Direction.BOTH:
         raise TransferError(_("This route runs in one direction only."))
+    first, last = booking_window()
+    if not first <= preferred_date <= last:
+        raise TransferError(_("Choose a preferred date between %(first)s and %(last)s.") % {
+            "first": formats.date_format(first, "DATE_FORMAT"), "last": formats.date_format(last, "DATE_FORMAT")})
     kind = TransferRequest.PatientKind(patient_kind)
     if acting.care_link is not None and kind != TransferRequest.PatientKind.SELF:
         raise TransferError(_("As a caregiver, you can request a transfer only with the person you care for as "
                               "the patient."))
     if kind == TransferRequest.PatientKind.SELF:
         patient_user = requester
+    elif kind == TransferRequest.PatientKind.RESIDENT and (
+            patient_user is None or not may_request_transfer_for(actor, patient_user)):
+        # One answer for an unknown address and for someone else's account.
+        raise TransferError(_("You can name as the patient only yourself or a resident who has consented to "
+                              "your centre's help. For someone else, choose “Someone without an account”."))
     if kind in (TransferRequest.PatientKind.SELF, TransferRequest.PatientKind.RESIDENT):
-        if patient_user is None:
-            raise TransferError(_("Choose the patient's account."))
         profile = getattr(patient_user, "profile", None)
         patient_name = patient_name or patient_user.display_name
         patient_document = ""
@@ -166,6 +176,10 @@ def transfer_preregister(
         raise TransferError(_("Check the patient's travel documents before pre-registering the crossing."))
     if crossing_border_point is None or crossing_at is None:
         raise TransferError(_("Enter the border control point and the crossing time."))
+    first, last = booking_window()
+    if not first <= crossing_at.date() <= last:  # the date as entered: year 1 or 9999 cannot be converted
+        raise TransferError(_("Choose a crossing time between %(first)s and %(last)s.") % {
+            "first": formats.date_format(first, "DATE_FORMAT"), "last": formats.date_format(last, "DATE_FORMAT")})
     return _move(
         actor=actor, transfer=transfer, target=State.CROSSING_PREREGISTERED, note=note,
         updates={

@@ -116,6 +116,7 @@ class ClaimConfirmView(APIView):
     optional), or an admin of the claim's service point with the resident's code."""
 
     permission_classes = [permissions.IsAuthenticated]
+    throttle_scope = "sensitive"  # checks a one-time code
 
     @extend_schema(request=ConfirmInput, responses=ClaimSerializer)
     def post(self, request, claim_id: int):

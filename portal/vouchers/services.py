@@ -18,6 +18,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from portal.care.models import Right
+from portal.core.columns import largest_decimal
 from portal.hospitals.selectors import user_manages_hospital
 from portal.notifications.services import context_value_mask, notify
 
@@ -227,6 +228,10 @@ def claim_record(*, actor, resident, department, service_date: date, amount_rmb:
     appointment = _appointment_for_claim(resident, department, service_date, visit_reference.strip())
     rate = rate_for(service_date)
     fee_hkd = rules.fee_in_hkd(amount_rmb, rate.hkd_per_rmb)
+    largest = largest_decimal(Claim, "fee_hkd")
+    if fee_hkd > largest:
+        raise ValidationError(_("The fee is too large: a claim can be at most HK$%(largest)s.")
+                              % {"largest": f"{largest:,}"}, code="too_large")
     vouchers = rules.vouchers_for_fee(fee_hkd)
     if vouchers < 1:
         raise ValidationError(_("The fee is less than HK$1: vouchers cannot be used for it."), code="too_small")

@@ -16,14 +16,18 @@ role and asserts the expected outcome. Example, for appointments:
 The world (tests/access/conftest.py) is: the owner (a resident) whose data the URL
 shows; another resident; a hospital (the right one: the owner's object belongs to
 it) and another; an admin of each; staff of a centre the owner consented to, and of
-a centre without consent; a superuser; and caregivers (issue 16): the owner's
-caregiver with the rights to manage appointments, see vouchers, request and follow
-transfers and receive copies of messages ("caregiver"), the owner's caregiver with
-the messages right only, a caregiver of the other resident, and two of the owner's
-former caregivers: one whose relationship the owner ended, one past its last day.
-A caregiver does exactly what the owner granted, for the owner, and nothing after
-the relationship ends. "caregiver_of_one_transfer" follows only the owner's
-transfer (what a follower of a transfer became): its timeline, not its details.
+a centre without consent; a superuser. Staff sign in with both factors; the
+"..._password_only" roles are the right hospital's admin, the consenting centre's
+staff and the superuser signed in by password alone, denied everywhere: no door
+gives staff data before the second factor is used in the session (issue 15).
+And caregivers (issue 16): the owner's caregiver with the rights to manage
+appointments, see vouchers, request and follow transfers and receive copies of
+messages ("caregiver"), the owner's caregiver with the messages right only, a
+caregiver of the other resident, and two of the owner's former caregivers: one
+whose relationship the owner ended, one past its last day. A caregiver does exactly
+what the owner granted, for the owner, and nothing after the relationship ends.
+"caregiver_of_one_transfer" follows only the owner's transfer (what a follower of a
+transfer became): its timeline, not its details.
 
 Outcomes:
 - SEES: 200 and, if the case has a `secret`, the owner's data is on the page.
@@ -48,6 +52,9 @@ ROLES = (
     "centre_staff_with_consent",
     "centre_staff_without_consent",
     "superuser",
+    "hospital_admin_password_only",
+    "centre_staff_with_consent_password_only",
+    "superuser_password_only",
     "caregiver",
     "caregiver_messages_only",
     "caregiver_of_other_resident",
@@ -55,17 +62,18 @@ ROLES = (
     "caregiver_past_end_date",
     "caregiver_of_one_transfer",
 )
-CAREGIVER_ROLES = tuple(role for role in ROLES if role.startswith("caregiver"))
+PASSWORD_ONLY = "_password_only"
 
 SEES, OWN, DENY = "sees", "own", "deny"
 
 
 def row(default: str = DENY, **outcomes: str) -> dict[str, str]:
-    """Outcome per role; roles not named get `default`."""
-    unknown = set(outcomes) - set(ROLES)
+    """Outcome per role; roles not named get `default`. Staff signed in by password
+    only are denied everywhere."""
+    unknown = set(outcomes) - {role for role in ROLES if not role.endswith(PASSWORD_ONLY)}
     if unknown:
         raise ValueError(f"unknown roles: {sorted(unknown)}")
-    return {role: outcomes.get(role, default) for role in ROLES}
+    return {role: DENY if role.endswith(PASSWORD_ONLY) else outcomes.get(role, default) for role in ROLES}
 
 
 @dataclass(frozen=True)

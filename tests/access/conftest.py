@@ -1,6 +1,6 @@
 import pytest
 
-from tests.access.cases import OBJECTS
+from tests.access.cases import OBJECTS, PASSWORD_ONLY
 from tests.factories import give_consent, make_caregiver
 
 
@@ -20,7 +20,7 @@ class World:
         if role == "caregiver_of_one_transfer":  # needs the owner's transfer: made when asked for
             return make_caregiver(self.owner, rights=("transfers", "messages"), transfer=self.obj("transfer"),
                                   email="follower@example.com", relationship="relative").caregiver
-        return None if role == "anonymous" else getattr(self, role)
+        return None if role == "anonymous" else getattr(self, role.removesuffix(PASSWORD_ONLY))
 
 
 @pytest.fixture(autouse=True)

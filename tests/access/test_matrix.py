@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
-from tests.access.cases import CASES, DENY, OWN, ROLES, SEES
+from tests.access.cases import CASES, DENY, OWN, PASSWORD_ONLY, ROLES, SEES
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def _request(client, case, world):
 @pytest.mark.parametrize(("case", "role"), MATRIX, ids=[f"{c.name}-{r}" for c, r in MATRIX])
 def test_access(client_for, world, case, role):
     expected = case.expect[role]
-    client = client_for(world.user(role))
+    client = client_for(world.user(role), second_factor=not role.endswith(PASSWORD_ONLY))
     if case.prepare:
         case.prepare(client, world)
     response = _request(client, case, world)
@@ -34,7 +35,11 @@ def test_access(client_for, world, case, role):
         body = response.content.decode(errors="replace")
     secret = case.secret(world) if case.secret else None
     assert response.status_code < 500, f"{case.name} as {role}: server error {response.status_code}"
-    if expected == DENY and role == "anonymous" and response.status_code == 302:
+    if role.endswith(PASSWORD_ONLY):  # asked for the second factor: a page to enter it, or 403 from the API
+        assert response.status_code in (302, 403), f"{case.name} as {role}: got {response.status_code}"
+        if response.status_code == 302:
+            assert response["Location"].startswith(reverse("mfa_reauthenticate")), response["Location"]
+    elif expected == DENY and role == "anonymous" and response.status_code == 302:
         assert "/login/" in response["Location"], f"{case.name}: anonymous sent to {response['Location']}"
     elif expected == DENY:
         assert response.status_code in case.deny_status, f"{case.name} as {role}: expected denial, got {response.status_code}"

@@ -1,7 +1,8 @@
 """API fuzzing: schemathesis generates requests from the portal's own OpenAPI
 schema (/api/schema/) and sends them to the Django app in-process (WSGI), signed
-in with HTTP Basic as a resident, as a hospital admin, as centre staff (of
-the centre the resident consented to) and as the resident's caregiver. Every
+in (a session cookie, both factors used, and a CSRF token: the API's only
+authentication) as a resident, as a hospital admin, as centre staff (of the centre
+the resident consented to) and as the resident's caregiver. Every
 response must be no server error and must match the schema (status code,
 content type, body, headers). Path parameters and ids in bodies are replaced
 by real objects half of the time, so operations reach real rows, not only 404s.
@@ -12,12 +13,14 @@ artifacts/fuzz-summary.txt."""
 
 import pytest
 import schemathesis
+from django.conf import settings as django_settings
+from django.test import Client
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.specs.openapi import checks
 
 from portal.wsgi import application
-from tests.factories import PASSWORD
+from tests.conftest import sign_in
 
 MAX_EXAMPLES = 25
 ROLES = ["resident", "hospital_admin", "centre_staff", "caregiver"]
@@ -45,6 +48,15 @@ PATH_VALUES = {
 }
 # `resident`: the person acted for (the caregiver's elder), in bodies and queries.
 BODY_VALUES = {"slot": "slot_ids", "route": "route_ids", "resident": "resident_ids"}
+# Django accepts a CSRF cookie and header holding the same 32-character secret.
+CSRF_TOKEN = "fuzz" * 8
+
+
+def _signed_in(user) -> dict:
+    """The cookies and header a browser signed in as `user` sends to the API."""
+    session = sign_in(Client(), user).cookies[django_settings.SESSION_COOKIE_NAME].value
+    return {"cookies": {django_settings.SESSION_COOKIE_NAME: session, django_settings.CSRF_COOKIE_NAME: CSRF_TOKEN},
+            "headers": {"X-CSRFToken": CSRF_TOKEN}}
 
 
 def _use_real_objects(case, world, data):
@@ -63,7 +75,7 @@ def _use_real_objects(case, world, data):
 @pytest.mark.parametrize("label", OPERATIONS)
 def test_api_conforms_to_its_schema(label, role, world, record_property):
     operation = SCHEMA.find_operation_by_label(label)
-    auth = (world.users[role].email, PASSWORD)
+    auth = _signed_in(world.users[role])
     excluded = EXCLUDED_CHECKS if role == AUTH_PROBE_ROLE else [*EXCLUDED_CHECKS, checks.ignored_auth]
     cases = []
 
@@ -73,7 +85,7 @@ def test_api_conforms_to_its_schema(label, role, world, record_property):
     def run(case, data):
         _use_real_objects(case, world, data)
         cases.append(case)
-        case.call_and_validate(auth=auth, excluded_checks=excluded)
+        case.call_and_validate(excluded_checks=excluded, **auth)
 
     run()
     record_property("fuzz_role", role)

@@ -6,7 +6,8 @@ Fixtures for every browser journey (each domain adds its own test files here):
   (``Accept-Language`` and ``navigator.language``), with ``base_url`` set to the live
   server, so ``page.goto("/")`` works. Every test may open several.
 - ``login_as(page, user)``: signs ``user`` in for that page's context by copying a
-  session cookie made with ``Client.force_login`` (no sign-in form, no second factor).
+  session cookie made with ``tests.conftest.sign_in`` (no sign-in form; the session
+  records the second factor as used, as staff need).
 - ``snap(page, name)``: a full-page screenshot saved as
   ``artifacts/screenshots/<test name>/<nn>-<name>.png`` (CI keeps ``artifacts/``).
   A failing test also gets ``failure-<n>.png`` of each page still open.
@@ -108,9 +109,10 @@ def login_as(live_server):
     """login_as(page, user): that page's browser context is now signed in as user."""
     from django.test import Client
 
+    from tests.conftest import sign_in
+
     def login(page, user):
-        client = Client()
-        client.force_login(user)
+        client = sign_in(Client(), user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         page.context.add_cookies([{
             "name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url,

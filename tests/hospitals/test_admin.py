@@ -90,3 +90,12 @@ def test_the_admin_search_finds_names_in_either_script(hospital, other_hospital,
     found = client.get("/en/admin/autocomplete/", {"app_label": "medicines", "model_name": "itemapproval",
                                                    "field_name": "hospital", "term": "屯門"}).json()
     assert [result["text"] for result in found["results"]] == [other_hospital.name]
+
+
+def test_an_autocomplete_field_sent_back_with_text_shows_the_error(client_for, superuser):
+    """Django's autocomplete widget looked the submitted text up as an id to show
+    it again: a server error (found by tests/core/test_hostile_input.py)."""
+    response = client_for(superuser).post("/en/admin/hospitals/hospitalmembership/add/",
+                                          {"user": "😷", "hospital": "not a number"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()

@@ -76,7 +76,7 @@ def test_moves_endpoint(client_for, transfer, sending_admin, receiving_admin, re
     prereg = client_for(sending_admin).post(url, {
         "to": "crossing_preregistered", "vehicle_plate_hk_macao": "AM1234", "vehicle_plate_mainland": "粤B·A1234港",
         "crew": "Dr LAU", "documents_checked": True, "crossing_border_point": "shenzhen-bay",
-        "crossing_at": "2026-12-01T10:00:00+08:00"}, content_type="application/json")
+        "crossing_at": f"{date.today() + timedelta(days=2)}T10:00:00+08:00"}, content_type="application/json")
     assert prereg.status_code == 200, prereg.content
     assert prereg.json()["state"] == "crossing_preregistered"
     cancel = client_for(resident).post(url, {"to": "cancelled", "note": "Family decision"}, content_type="application/json")

@@ -57,10 +57,14 @@ def test_every_move_reaches_every_party_in_their_language(party_languages, resid
     assert not Notification.objects.filter(recipient=other_resident).exists()
 
 
-def test_decline_reason_and_patient_resident_are_notified(resident, route, other_resident, sending_admin):
+def test_decline_reason_and_patient_resident_are_notified(resident, route, other_resident, sending_admin,
+                                                           consenting_staff, centre):
+    from tests.factories import give_consent
+
     from .conftest import submit
 
-    transfer = submit(resident, route, patient_kind="resident", patient_user=other_resident)
+    give_consent(other_resident, centre)  # centre staff file for one resident with another as the patient
+    transfer = submit(resident, route, actor=consenting_staff, patient_kind="resident", patient_user=other_resident)
     services.transfer_decline(actor=sending_admin, transfer=transfer, note="Not stable enough to travel")
     notification = Notification.objects.get(recipient=other_resident, context__to_state="declined")
     assert "Not stable enough to travel" in notification.body

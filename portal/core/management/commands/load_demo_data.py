@@ -19,7 +19,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role:<34} {email}")
         self.stdout.write(
             "Staff accounts use two-step sign-in; print a demo account's current code with\n"
-            "  DEBUG=1 .venv/bin/python manage.py demo_totp EMAIL"
+            "  DJANGO_SETTINGS_MODULE=portal.settings.local .venv/bin/python manage.py demo_totp EMAIL"
         )
 
 
