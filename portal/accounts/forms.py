@@ -17,7 +17,7 @@ def _validate_region(number, allowed: tuple[str, ...], message):
 class ProfileForm(forms.ModelForm):
     phone = PhoneNumberField(
         label=_("Phone number (Hong Kong or Macao)"), required=False, region="HK",
-        help_text=_("For example +852 9123 4567 or +853 6123 4567."),
+        help_text=_("For example +852 9123 4567 or +853 6612 3456."),
     )
     mainland_phone = PhoneNumberField(
         label=_("Mainland phone number"), required=False, region="CN",
@@ -25,12 +25,12 @@ class ProfileForm(forms.ModelForm):
     )
     id_document_number = forms.CharField(
         label=_("Identity document number"), required=False, max_length=16,
-        help_text=_("Hong Kong: A123456(3). Macao: 1234567(8). Stored securely and shown masked."),
+        help_text=_("Hong Kong: A123456(3). Macao: 1234567(8). Certificate of Exemption: the number printed on it. Stored securely and shown masked."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     travel_permit_number = forms.CharField(
         label=_("Mainland Travel Permit number"), required=False, max_length=16,
-        help_text=_("H or M followed by 8 digits, for example H12345678."),
+        help_text=_("H (Hong Kong residents) or M (Macao residents) followed by 8 digits, for example H12345678 or M12345678."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
@@ -83,10 +83,7 @@ class ProfileForm(forms.ModelForm):
             self.add_error("id_document_type", _("Choose which identity document this number belongs to."))
             return cleaned
         try:
-            if document_type == Profile.DocumentType.HKID:
-                number = identity.normalise_hkid(number)
-            else:
-                number = identity.normalise_macao_id(number)
+            number = identity.normalise(document_type, number)
         except forms.ValidationError as error:
             self.add_error("id_document_number", error)
             return cleaned

@@ -11,6 +11,15 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from . import identity
 
+# Every kind of identity document the portal accepts, with its label: the three a
+# profile may hold as its identity document, and the Mainland Travel Permit.
+IDENTITY_DOCUMENT_CHOICES = [
+    (identity.HKID, _("Hong Kong identity card")),
+    (identity.MACAO_ID, _("Macao resident identity card")),
+    (identity.CERTIFICATE_OF_EXEMPTION, _("Certificate of Exemption (Hong Kong)")),
+    (identity.TRAVEL_PERMIT, _("Mainland Travel Permit for Hong Kong and Macao Residents")),
+]
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -127,8 +136,9 @@ class Profile(models.Model):
     unique, and only ever displayed masked."""
 
     class DocumentType(models.TextChoices):
-        HKID = "hkid", _("Hong Kong identity card")
-        MACAO_ID = "macao_id", _("Macao resident identity card")
+        HKID = identity.HKID, _("Hong Kong identity card")
+        MACAO_ID = identity.MACAO_ID, _("Macao resident identity card")
+        CERTIFICATE_OF_EXEMPTION = identity.CERTIFICATE_OF_EXEMPTION, _("Certificate of Exemption (Hong Kong)")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     name_en = models.CharField(_("name in English"), max_length=150, blank=True)
@@ -178,4 +188,15 @@ class Profile(models.Model):
 
     @property
     def is_hong_kong_resident(self) -> bool:
-        return self.id_document_type == self.DocumentType.HKID and bool(self.id_document_number)
+        """Holds a Hong Kong identity card or a Certificate of Exemption (the
+        documents the Elderly Health Care Voucher Scheme accepts)."""
+        return self.id_document_type in (self.DocumentType.HKID, self.DocumentType.CERTIFICATE_OF_EXEMPTION) and bool(
+            self.id_document_number)
+
+    @property
+    def is_macao_resident(self) -> bool:
+        return self.id_document_type == self.DocumentType.MACAO_ID and bool(self.id_document_number)
+
+    @property
+    def travel_permit_issued_to(self) -> str:
+        return identity.travel_permit_issued_to(self.travel_permit_number) if self.travel_permit_number else ""

@@ -146,6 +146,7 @@ class Slot(models.Model):
 class IdentityDocument(models.TextChoices):
     HKID = "hkid", _("Hong Kong identity card")
     MACAO_ID = "macao_id", _("Macao resident identity card")
+    CERTIFICATE_OF_EXEMPTION = "coe", _("Certificate of Exemption (Hong Kong)")
     TRAVEL_PERMIT = "travel_permit", _("Mainland Travel Permit for Hong Kong and Macao Residents")
 
 

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts import identity
 from portal.hospitals.models import Hospital
 
 from .models import STAFF_REASONS, EscortLanguage, InsuranceClaim, ServiceCentre
@@ -36,8 +37,6 @@ class ConsentForm(forms.Form):
     )
 
 
-# A full Hong Kong or Macao identity number, with or without the bracket.
-_FULL_ID = re.compile(r"^[A-Z]{1,2}\d{6}\(?[0-9A]\)?$|^\d{7}\(\d\)$", re.IGNORECASE)
 
 
 class ResidentSearchForm(forms.Form):
@@ -51,7 +50,7 @@ class ResidentSearchForm(forms.Form):
     def clean_q(self) -> dict:
         text = " ".join(self.cleaned_data["q"].split())
         compact = normalise_digits(text)
-        if _FULL_ID.match(re.sub(r"[\s\-]", "", text)) or _FULL_ID.match(compact):
+        if identity.looks_like_full_number(text) or identity.looks_like_full_number(compact):
             raise forms.ValidationError(
                 _("Enter only the last 4 digits of the identity card number, never the full number."), code="full_id"
             )

@@ -16,6 +16,7 @@ IDENTITY_NUMBER = re.compile(
     rf"[A-Z]{{1,2}}\d{{6}}(?:{_OPEN}[0-9A]{_CLOSE}|[0-9A])"  # HKID: A123456(3), AB9876543
     rf"|\d{{7}}{_OPEN}\d{_CLOSE}"                            # Macao ID: 1234567(8)
     r"|[157]\d{7}"                                          # Macao ID without brackets: 12345678
+    r"|[157]/\d{6}/\d"                                       # Macao ID, older cards: 1/234567/8
     r"|[HM]\d{8}(?:\d{2})?"                                 # Mainland Travel Permit: H12345678(90)
     r")(?!\w)",
     re.IGNORECASE,

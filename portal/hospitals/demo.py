@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from .models import BorderPoint, City, Department, Hospital, Specialty
+from .models import BorderPoint, City, DatePrecision, Department, Hospital, Specialty
 from .services import search_data_changed
 
 ORDER = 10
@@ -23,11 +23,14 @@ def _translated(row: dict, field: str = "name") -> dict:
     return {f"{field}_en": row[f"{field}_en"], f"{field}_zh_hant": row[f"{field}_zh_hant"], f"{field}_zh_hans": row[f"{field}_zh_hans"]}
 
 
-def _parse_since(value: str) -> date | None:
+def _parse_since(value: str) -> tuple[date | None, str]:
+    """"2025-08-21", "2025-08" or "2025" -> (the first day it may be, the precision
+    published): a year alone is never given an invented month."""
     parts = [int(part) for part in value.split("-") if part.isdigit()]
     if not parts:
-        return None
-    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+        return None, DatePrecision.DAY
+    precision = {1: DatePrecision.YEAR, 2: DatePrecision.MONTH}.get(len(parts), DatePrecision.DAY)
+    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1), precision
 
 
 # The specialties shown in filters, in the three languages.
@@ -49,9 +52,6 @@ SPECIALTIES = [
     ("emergency", "Accident and emergency", "急症科", "急诊科"),
 ]
 
-# Outpatient specialties a voucher service point typically designates.
-VOUCHER_SPECIALTIES = {"general-practice", "internal-medicine", "dentistry", "ophthalmology", "chinese-medicine",
-                       "rehabilitation"}
 ENGLISH_SPEAKING = {"hku-szh", "guangzhou-ufh", "sz-new-frontier-ufh", "clifford", "gdd-hospital", "qianhai-taikang",
                     "bauhinia-dental", "tuen-mun", "pmh", "qeh", "chcsj"}
 HK_STYLE_GP = {"hku-szh", "gdd-hospital", "hku-szh-huawei"}
@@ -111,12 +111,14 @@ def load() -> str:
         city = cities[row["city"]]
         latitude, longitude = approximate_position(city, row["slug"])
         notes = "; ".join(part for part in (row["notes"], APPROXIMATE_NOTE) if part)
+        voucher_since, since_precision = _parse_since(row["voucher_since"])
         hospital, _created = Hospital.objects.update_or_create(
             slug=row["slug"],
             defaults={
                 **_translated(row), "city": cities[row["city"]], "district": row["district"],
                 "connect_batch": row["connect_batch"], "is_connect_designated": bool(row["connect_batch"]),
-                "voucher_since": _parse_since(row["voucher_since"]), "is_voucher_point": bool(row["voucher_since"]),
+                "voucher_since": voucher_since, "voucher_since_precision": since_precision,
+                "is_voucher_point": bool(row["voucher_since"]),
                 "ambulance_role": ambulance, "notes": notes, "latitude": latitude, "longitude": longitude,
                 "speaks_cantonese": row["region"] != "mainland" or row["city"] in {"shenzhen", "guangzhou", "zhuhai"},
                 "speaks_english": row["slug"] in ENGLISH_SPEAKING,
@@ -128,11 +130,11 @@ def load() -> str:
         )
         if row["region"] != "mainland":
             continue
+        # Which departments take vouchers differs per service point and is mostly
+        # not published: none is marked here (the published facts are in
+        # portal/vouchers/data/service_points.csv; hospital admins mark departments).
         for code in specialties_for(row["slug"], row["notes"]):
-            Department.objects.update_or_create(
-                hospital=hospital, specialty=specialties[code],
-                defaults={"accepts_vouchers": hospital.is_voucher_point and code in VOUCHER_SPECIALTIES},
-            )
+            Department.objects.get_or_create(hospital=hospital, specialty=specialties[code])
     search_data_changed()
     return (f"{City.objects.count()} cities, {BorderPoint.objects.count()} border points, "
             f"{Specialty.objects.count()} specialties, {Hospital.objects.count()} hospitals, "

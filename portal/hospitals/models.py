@@ -15,6 +15,14 @@ class Region(models.TextChoices):
     MACAO = "macao", _("Macao")
 
 
+class DatePrecision(models.TextChoices):
+    """How much of a published date is known; a page shows no more than that."""
+
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year only")
+
+
 class City(models.Model):
     code = models.SlugField(unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -91,6 +99,11 @@ class Hospital(models.Model):
     connect_batch = models.CharField(_("Connect designation batch"), max_length=30, blank=True)
     is_voucher_point = models.BooleanField(_("Elderly Health Care Voucher service point"), default=False)
     voucher_since = models.DateField(_("voucher service point since"), null=True, blank=True)
+    # As published: a day, or only a month or a year (then voucher_since is its first day).
+    voucher_since_precision = models.CharField(
+        _("start date known to the"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY,
+        help_text=_("If only the month or the year is published, enter its first day and choose the month or the year."),
+    )
     ambulance_role = models.CharField(
         _("cross-boundary ambulance role"), max_length=10, choices=AmbulanceRole.choices, default="", blank=True
     )
@@ -147,6 +160,14 @@ class Hospital(models.Model):
     def programme_names(self) -> list[str]:
         names = dict(self.PROGRAMMES)
         return [str(names[code]) for code in self.programmes]
+
+    @property
+    def voucher_since_display(self) -> str:
+        """The start date to the precision published: 2025, 2025-08 or 2025-08-21."""
+        if self.voucher_since is None:
+            return ""
+        formats = {DatePrecision.YEAR: "%Y", DatePrecision.MONTH: "%Y-%m"}
+        return self.voucher_since.strftime(formats.get(self.voucher_since_precision, "%Y-%m-%d"))
 
     @property
     def languages(self) -> list[str]:

@@ -288,10 +288,6 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "portal.appointments.tasks.send_reminders",
         "schedule": 60.0,
     },
-    "vouchers-yearly-allotment": {  # daily and idempotent: catches people who turn eligible
-        "task": "portal.vouchers.tasks.run_allotments",
-        "schedule": 6 * 60 * 60.0,
-    },
     "vouchers-expire-claims": {
         "task": "portal.vouchers.tasks.expire_claims",
         "schedule": 300.0,
@@ -351,8 +347,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ConnectItemKindEnum": "portal.medicines.models.ConnectItem.Kind",
         "ConnectItemStatusEnum": "portal.medicines.models.ConnectItem.Status",
-        "LedgerEntryKindEnum": "portal.vouchers.models.LedgerEntry.Kind",
         "ClaimStatusEnum": "portal.vouchers.models.Claim.Status",
+        "IdentityDocumentEnum": "portal.accounts.models.IDENTITY_DOCUMENT_CHOICES",
         "EscortKindEnum": "portal.transfers.models.Escort.Kind",
         "TransferStateEnum": "portal.transfers.workflow.State",
     },
@@ -410,3 +406,14 @@ VOUCHER_ELIGIBLE_AGE = env.int("VOUCHER_ELIGIBLE_AGE", default=65)
 VOUCHER_CLAIM_CONFIRM_HOURS = env.int("VOUCHER_CLAIM_CONFIRM_HOURS", default=24)
 VOUCHER_CODE_MAX_ATTEMPTS = env.int("VOUCHER_CODE_MAX_ATTEMPTS", default=5)
 VOUCHER_VOID_WINDOW_DAYS = env.int("VOUCHER_VOID_WINDOW_DAYS", default=7)
+# The reward pilot (docs/domain/FACTS.md): HK$500 once a calendar year after HK$1,000
+# used on designated primary care, from 13 Nov 2023, extended to the end of 2028.
+VOUCHER_REWARD_HKD = env.int("VOUCHER_REWARD_HKD", default=500)
+VOUCHER_REWARD_THRESHOLD_HKD = env.int("VOUCHER_REWARD_THRESHOLD_HKD", default=1000)
+VOUCHER_REWARD_FIRST_DAY = env("VOUCHER_REWARD_FIRST_DAY", default="2023-11-13")
+VOUCHER_REWARD_LAST_DAY = env("VOUCHER_REWARD_LAST_DAY", default="2028-12-31")
+# The voucher system of record (docs/vouchers.md): dotted path of a
+# portal.vouchers.registry.VoucherRegistry class. Empty: none configured, and the
+# portal shows no balance at all (only the claims made through it, and where to
+# check the real balance). settings/local.py (`make run`) sets the simulator.
+VOUCHER_REGISTRY = env("VOUCHER_REGISTRY", default="")

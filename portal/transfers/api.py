@@ -11,6 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.accounts.models import IDENTITY_DOCUMENT_CHOICES
 from portal.care.api import ActingForOut
 from portal.care.doors import RESIDENT_HELP, ActingFor, acting_for_out, api_resident_acted_for
 from portal.care.models import Right
@@ -78,6 +79,7 @@ class TransferDetailOutput(TransferOutput):
             return None
         return {
             "patient_name": transfer.patient_name, "patient_document_masked": transfer.patient_document_masked,
+            "patient_document_type": transfer.patient_document_type,
             "clinical_summary": transfer.clinical_summary, "mobility_needs": transfer.mobility_needs,
             "equipment_needs": transfer.equipment_needs,
             "escorts": [{"kind": e.kind, "name": e.name, "relationship": e.relationship} for e in transfer.escorts.all()],
@@ -100,6 +102,9 @@ class TransferInput(serializers.Serializer):
     patient_email = serializers.EmailField(required=False)
     patient_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     patient_document = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    patient_document_type = serializers.ChoiceField(
+        choices=IDENTITY_DOCUMENT_CHOICES, required=False, allow_blank=True, default="",
+        help_text="Needed for a Certificate of Exemption; other documents are recognised from the number.")
     clinical_summary = serializers.CharField(max_length=4000)
     mobility_needs = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
     equipment_needs = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")

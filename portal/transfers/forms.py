@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.models import IDENTITY_DOCUMENT_CHOICES
 from portal.hospitals.models import BorderPoint
 
 from .models import Escort, Route, TransferRequest
@@ -41,9 +42,14 @@ class TransferRequestForm(forms.Form):
                                      help_text=_("Only if the patient is another resident with an account."))
     patient_name = forms.CharField(label=_("Patient's name"), max_length=150, required=False,
                                    help_text=_("Only if the patient has no account."))
+    patient_document_type = forms.ChoiceField(
+        label=_("Patient's identity document"), required=False,
+        choices=[("", _("Recognise it from the number"))] + IDENTITY_DOCUMENT_CHOICES,
+        help_text=_("A Certificate of Exemption must be chosen here; the other documents are recognised from their numbers."),
+    )
     patient_document = forms.CharField(
         label=_("Patient's identity document number"), max_length=20, required=False,
-        help_text=_("Only if the patient has no account. Only a masked form is kept."),
+        help_text=_("Only if the patient has no account. Hong Kong or Macao identity card, Certificate of Exemption or Mainland Travel Permit. Only a masked form is kept."),
     )
     clinical_summary = forms.CharField(label=_("Clinical summary"), widget=forms.Textarea(attrs={"rows": 4}),
                                        max_length=4000)

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.models import IDENTITY_DOCUMENT_CHOICES
+
 from .workflow import Role, State
 
 
@@ -76,6 +78,8 @@ class TransferRequest(models.Model):
     patient_name = models.CharField(_("patient's name"), max_length=150)
     # Only the masked form is ever stored for someone without an account.
     patient_document_masked = models.CharField(_("patient's identity document (masked)"), max_length=24, blank=True)
+    patient_document_type = models.CharField(
+        _("patient's identity document"), max_length=16, blank=True, choices=IDENTITY_DOCUMENT_CHOICES)
     route = models.ForeignKey(Route, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("route"))
     sending_hospital = models.ForeignKey(
         "hospitals.Hospital", on_delete=models.PROTECT, related_name="transfers_sending",

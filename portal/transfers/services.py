@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from portal.accounts.identity import mask_identity_number
+from portal.accounts import identity
 from portal.appointments.selectors import booking_window
 from portal.care.doors import acting_for
 from portal.care.models import Right
@@ -51,6 +51,7 @@ def transfer_submit(
     patient_user=None,
     patient_name: str = "",
     patient_document: str = "",
+    patient_document_type: str = "",
     clinical_summary: str,
     mobility_needs: str = "",
     equipment_needs: str = "",
@@ -92,19 +93,34 @@ def transfer_submit(
     if kind in (TransferRequest.PatientKind.SELF, TransferRequest.PatientKind.RESIDENT):
         profile = getattr(patient_user, "profile", None)
         patient_name = patient_name or patient_user.display_name
-        patient_document = ""
-        masked = profile.masked_id_number if profile is not None else ""
+        document_type, masked = "", ""
+        if profile is not None and profile.id_document_number:
+            document_type, masked = profile.id_document_type, profile.masked_id_number
+        elif profile is not None and profile.travel_permit_number:
+            document_type, masked = identity.TRAVEL_PERMIT, profile.masked_travel_permit
     else:
         patient_user = None
         if not patient_name.strip():
             raise TransferError(_("Enter the patient's name."))
-        masked = mask_identity_number(patient_document.strip().upper()) if patient_document.strip() else ""
+        document_type, masked = "", ""
+        if patient_document.strip():
+            # Checked like every identity number in the portal; only the masked form is kept.
+            try:
+                if patient_document_type:
+                    number = identity.normalise(patient_document_type, patient_document)
+                    document_type = patient_document_type
+                else:
+                    document_type, number = identity.detect(patient_document)
+            except ValidationError as error:
+                raise TransferError(error.messages[0], code=error.code) from error
+            masked = identity.mask_identity_number(number)
     sending, receiving = route.sending_hospital, route.receiving_hospital
     if reverse_direction:
         sending, receiving = receiving, sending
     transfer = TransferRequest.objects.create(
         requester=requester, filed_by=actor, patient_kind=kind, patient_user=patient_user,
-        patient_name=patient_name.strip(), patient_document_masked=masked, route=route,
+        patient_name=patient_name.strip(), patient_document_masked=masked, patient_document_type=document_type,
+        route=route,
         sending_hospital=sending, receiving_hospital=receiving, border_point=route.border_point,
         clinical_summary=clinical_summary, mobility_needs=mobility_needs, equipment_needs=equipment_needs,
         preferred_date=preferred_date, preferred_time=preferred_time, consent_to_share=True,

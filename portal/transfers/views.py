@@ -73,6 +73,7 @@ def _new(request, requester, care_link=None):
                         actor=request.user, requester=requester, route=route, reverse_direction=reverse_direction,
                         patient_kind=data["patient_kind"], patient_user=data.get("patient_user"),
                         patient_name=data.get("patient_name", ""), patient_document=data.get("patient_document", ""),
+                        patient_document_type=data.get("patient_document_type", ""),
                         clinical_summary=data["clinical_summary"], mobility_needs=data["mobility_needs"],
                         equipment_needs=data["equipment_needs"],
                         escorts=[row for row in escorts.cleaned_data if row.get("name")],

@@ -1,11 +1,12 @@
-"""API: the signed-in resident's own account and ledger (or, with `resident`, the
-account of someone who lets them see it, read only), and claim confirmation
-(the resident's own, never a caregiver's)."""
+"""API: the signed-in resident's vouchers (the balance from the voucher registry
+when one is configured, and the claims made through the portal) or, with
+`resident`, those of someone who lets them see them (read only), and claim
+confirmation (the resident's own, never a caregiver's)."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
@@ -16,19 +17,7 @@ from portal.care.doors import RESIDENT_HELP, acting_for_out, api_resident_acted_
 from portal.care.models import Right
 
 from . import selectors, services
-from .models import Claim, LedgerEntry
-
-
-class LedgerEntrySerializer(serializers.ModelSerializer):
-    service_point = serializers.CharField(source="hospital.name", default=None, allow_null=True)
-    department = serializers.CharField(source="department.display_name", default=None, allow_null=True)
-    hkd_per_rmb = serializers.DecimalField(source="exchange_rate.hkd_per_rmb", max_digits=8, decimal_places=5,
-                                           default=None, allow_null=True)
-
-    class Meta:
-        model = LedgerEntry
-        fields = ["sequence", "kind", "amount_hkd", "balance_after", "allotment_year", "service_point",
-                  "department", "service_date", "visit_reference", "amount_rmb", "hkd_per_rmb", "note", "created_at"]
+from .models import Claim
 
 
 class ClaimSerializer(serializers.ModelSerializer):
@@ -39,36 +28,48 @@ class ClaimSerializer(serializers.ModelSerializer):
     class Meta:
         model = Claim
         fields = ["id", "status", "service_point", "department", "service_date", "visit_reference", "amount_rmb",
-                  "hkd_per_rmb", "fee_hkd", "voucher_amount", "expires_at", "confirmed_at"]
+                  "hkd_per_rmb", "fee_hkd", "voucher_amount", "primary_care", "expires_at", "confirmed_at",
+                  "registry_name", "registry_reference", "paid_own_hkd", "paid_reward_hkd", "paid_spouse_hkd"]
 
 
-class LedgerPage(serializers.Serializer):
+class ClaimPage(serializers.Serializer):
     count = serializers.IntegerField()
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
-    results = LedgerEntrySerializer(many=True)
+    results = ClaimSerializer(many=True)
+
+
+class BalanceOut(serializers.Serializer):
+    own_hkd = serializers.IntegerField()
+    reward_hkd = serializers.IntegerField()
+    reward_expires_on = serializers.DateField(allow_null=True)
+    spouse_hkd = serializers.IntegerField(allow_null=True)
+    total_hkd = serializers.IntegerField()
+    source = serializers.CharField(help_text="The voucher registry the figures come from.")
+    is_simulator = serializers.BooleanField(help_text="True: figures from the portal's simulator, not the real system.")
+    as_of = serializers.DateTimeField()
 
 
 @extend_schema_serializer(many=False)
 class AccountOut(serializers.Serializer):
     eligible = serializers.BooleanField()
     ineligible_reason = serializers.CharField(allow_null=True, allow_blank=True)
-    balance_hkd = serializers.IntegerField()
-    cap_hkd = serializers.IntegerField()
-    this_year_allotment_hkd = serializers.IntegerField(allow_null=True)
+    balance = BalanceOut(allow_null=True, help_text="Null when no voucher registry is configured: the portal then shows no balance.")
+    where_to_check = serializers.CharField()
     pending_claims = ClaimSerializer(many=True)
-    ledger = LedgerPage()
-    acting_for = ActingForOut(allow_null=True, help_text="Whose account this is, when not yours.")
+    claims = ClaimPage(help_text="The claims made through the portal (not a balance).")
+    acting_for = ActingForOut(allow_null=True, help_text="Whose vouchers these are, when not yours.")
 
 
 @extend_schema(responses=AccountOut, parameters=[OpenApiParameter("resident", int, description=RESIDENT_HELP)])
 class AccountView(generics.ListAPIView):
-    """GET /api/v1/vouchers/: eligibility, balance and the ledger (newest first,
-    paginated). With `resident`: a caregiver reads the account of the person they
+    """GET /api/v1/vouchers/: eligibility, the balance from the voucher registry
+    (null with none configured), and the claims made through the portal (newest
+    first, paginated). With `resident`: a caregiver reads those of the person they
     care for (the read goes into that person's access log)."""
 
     permission_classes = [permissions.IsAuthenticated]
-    serializer_class = LedgerEntrySerializer
+    serializer_class = ClaimSerializer
 
     def _owner(self):
         if not hasattr(self, "_acting"):
@@ -81,27 +82,31 @@ class AccountView(generics.ListAPIView):
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
-            return LedgerEntry.objects.none()
+            return Claim.objects.none()
         account = selectors.account_of(self._owner())
         if account is None:
-            return LedgerEntry.objects.none()
-        return selectors.ledger_entries(account)
+            return Claim.objects.none()
+        return selectors.claims_of(account)
 
     def list(self, request, *args, **kwargs):
-        today = timezone.localdate()
         owner = self._owner()
-        check = selectors.eligibility_for(owner, today)
-        account = services.account_open(user=owner, today=today) if check.eligible else None
+        check = selectors.eligibility_for(owner, timezone.localdate())
         response = super().list(request, *args, **kwargs)
-        allotment = selectors.allotment_of(account, today.year)
+        view = selectors.registry_view(owner) if check.eligible else None
+        balance = view.balance if view is not None else None
         response.data = {
             "eligible": check.eligible,
             "ineligible_reason": check.message,
-            "balance_hkd": selectors.balance_of(account),
-            "cap_hkd": settings.VOUCHER_ACCUMULATION_CAP_HKD,
-            "this_year_allotment_hkd": allotment.amount_hkd if allotment else None,
+            "balance": None if balance is None else {
+                "own_hkd": balance.own_hkd, "reward_hkd": balance.reward_hkd,
+                "reward_expires_on": balance.reward_expires_on, "spouse_hkd": balance.spouse_hkd,
+                "total_hkd": balance.total_hkd, "source": view.source, "is_simulator": view.is_simulator,
+                "as_of": balance.as_of,
+            },
+            "where_to_check": _("Your balance is kept by the Department of Health: see it in the eHealth app. "
+                                "Using vouchers in the Greater Bay Area requires eHealth enrolment."),
             "pending_claims": ClaimSerializer(selectors.pending_claims_for(owner), many=True).data,
-            "ledger": response.data,
+            "claims": response.data,
             "acting_for": acting_for_out(self._acting),
         }
         return response

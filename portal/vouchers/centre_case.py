@@ -1,21 +1,23 @@
 """The "Voucher activity" section of a resident's case in the service-centre
 console, read-only (registered in apps.py through portal.centres.integrations,
 shown by vouchers/centre_case.html). The case view has already checked the staff
-member's consent and written the access log. Four queries whatever the history: account, balance, pending claims,
-last entries."""
+member's consent and written the access log. The balance only from the configured
+registry, labelled; then the pending claims and the last claims made through the
+portal."""
 
 from . import selectors
 
-LAST_ENTRIES = 5
+LAST_CLAIMS = 5
 
 
 def context(resident) -> dict:
     account = selectors.account_of(resident)
-    values = {"account": account, "balance": 0, "pending": [], "entries": []}
+    eligible = selectors.eligibility_for(resident).eligible
+    values = {"account": account, "eligible": eligible, "pending": [], "claims": [],
+              "registry": selectors.registry_view(resident) if eligible else None}
     if account is not None:
         values.update(
-            balance=selectors.balance_of(account),
             pending=list(selectors.pending_claims_for(resident)),
-            entries=list(selectors.ledger_entries(account)[:LAST_ENTRIES]),
+            claims=list(selectors.claims_of(account)[:LAST_CLAIMS]),
         )
     return values

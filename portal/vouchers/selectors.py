@@ -1,8 +1,12 @@
-"""Reads for vouchers, each scoped to the requesting user, with fixed query counts."""
+"""Reads for vouchers, each scoped to the requesting user, with fixed query counts.
+
+Balances come only from the configured voucher registry (registry.py); the
+portal's own records are the claims made through it."""
 
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -13,8 +17,9 @@ from portal.accounts.models import Profile, User
 from portal.hospitals.models import Department, Hospital
 from portal.hospitals.selectors import hospital_ids_managed_by
 
+from . import registry as registries
 from . import rules
-from .models import Claim, LedgerEntry, VoucherAccount
+from .models import Claim, MacaoScheme, MacaoVoucherPlace, VoucherAccount
 
 
 def eligibility_for(user, on: date | None = None) -> rules.Eligibility:
@@ -27,40 +32,64 @@ def account_of(user) -> VoucherAccount | None:
     return VoucherAccount.objects.filter(user=user).first()
 
 
-def balance_of(account: VoucherAccount | None) -> int:
-    """The balance is the running total after the latest ledger entry."""
-    if account is None:
-        return 0
-    latest = account.entries.order_by("-sequence").values_list("balance_after", flat=True).first()
-    return latest or 0
+@dataclass(frozen=True)
+class RegistryView:
+    """What the voucher system says about a resident, for a page: nothing at all
+    when no registry is configured (then `registry` is None)."""
+
+    registry: registries.VoucherRegistry | None
+    balance: registries.Balance | None = None
+    reward: registries.RewardStatus | None = None
+    spouse: registries.SpouseLink | None = None
+    history: tuple[registries.HistoryItem, ...] = ()
+    error: str = ""
+
+    @property
+    def source(self) -> str:
+        return str(self.registry.name) if self.registry is not None else ""
+
+    @property
+    def is_simulator(self) -> bool:
+        return bool(self.registry is not None and self.registry.is_simulator)
 
 
-def allotment_of(account: VoucherAccount | None, year: int) -> LedgerEntry | None:
-    if account is None:
-        return None
-    return account.entries.filter(kind=LedgerEntry.Kind.ALLOTMENT, allotment_year=year).first()
+def registry_view(user, *, with_history: int = 0) -> RegistryView:
+    """The balance, reward and spouse link of an eligible resident from the
+    configured registry. Not eligible or no registry: no figures."""
+    registry = registries.get_registry()
+    holder = registries.holder_of(user) if user.is_authenticated else None
+    if registry is None or holder is None or not eligibility_for(user).eligible:
+        return RegistryView(registry=registry)
+    try:
+        return RegistryView(
+            registry=registry, balance=registry.balance(holder), reward=registry.reward_status(holder),
+            spouse=registry.spouse_link(holder),
+            history=tuple(registry.history(holder, limit=with_history)) if with_history else (),
+        )
+    except ValidationError as error:  # RegistryUnavailable or a refusal: say so, show no figure
+        return RegistryView(registry=registry, error=" ".join(error.messages))
 
 
-def ledger_entries(account: VoucherAccount, *, year: int | None = None, kind: str = "",
-                   hospital_id: int | None = None) -> QuerySet[LedgerEntry]:
-    entries = account.entries.select_related(
-        "hospital", "department__specialty", "exchange_rate", "claim",
-    ).order_by("-sequence")
+def claims_of(account: VoucherAccount, *, year: int | None = None, status: str = "",
+              hospital_id: int | None = None) -> QuerySet[Claim]:
+    """The claims made through the portal, newest first."""
+    claims = account.claims.select_related("hospital", "department__specialty", "exchange_rate").order_by(
+        "-created_at", "-id")
     if year:
-        entries = entries.filter(created_at__year=year)
-    if kind:
-        entries = entries.filter(kind=kind)
+        claims = claims.filter(service_date__year=year)
+    if status:
+        claims = claims.filter(status=status)
     if hospital_id:
-        entries = entries.filter(hospital_id=hospital_id)
-    return entries
+        claims = claims.filter(hospital_id=hospital_id)
+    return claims
 
 
-def ledger_years(account: VoucherAccount) -> list[int]:
-    return sorted({d.year for d in account.entries.dates("created_at", "year")}, reverse=True)
+def claim_years(account: VoucherAccount) -> list[int]:
+    return sorted({d.year for d in account.claims.dates("service_date", "year")}, reverse=True)
 
 
-def ledger_hospitals(account: VoucherAccount) -> QuerySet[Hospital]:
-    return Hospital.objects.filter(id__in=account.entries.exclude(hospital=None).values("hospital_id")).order_by("slug")
+def claim_hospitals(account: VoucherAccount) -> QuerySet[Hospital]:
+    return Hospital.objects.filter(id__in=account.claims.values("hospital_id")).order_by("slug")
 
 
 def pending_claims_for(user) -> QuerySet[Claim]:
@@ -107,28 +136,34 @@ def is_service_point_staff(user) -> bool:
 
 
 def find_resident(identifier: str) -> User | None:
-    """Find a resident by e-mail or Hong Kong identity card number (normalised)."""
+    """Find a resident by e-mail, or by the number of a document the voucher
+    scheme accepts: a Hong Kong identity card or a Certificate of Exemption
+    (normalised, so spaces and brackets do not matter)."""
     identifier = (identifier or "").strip()
     if not identifier:
         return None
     if "@" in identifier:
         return User.objects.filter(email__iexact=identifier).select_related("profile").first()
-    try:
-        number = identity.normalise_hkid(identifier)
-    except Exception:  # noqa: BLE001 - not an HKID: nobody found
-        return None
-    profile = Profile.objects.filter(
-        id_document_type=Profile.DocumentType.HKID, id_document_number=number,
-    ).select_related("user").first()
-    return profile.user if profile else None
+    candidates = []
+    for document_type in (identity.HKID, identity.CERTIFICATE_OF_EXEMPTION):
+        try:
+            candidates.append((document_type, identity.normalise(document_type, identifier)))
+        except ValidationError:
+            continue
+    for document_type, number in candidates:
+        profile = Profile.objects.filter(id_document_type=document_type, id_document_number=number).select_related(
+            "user").first()
+        if profile is not None:
+            return profile.user
+    return None
 
 
 # --- Service points ------------------------------------------------------------------------
 
 
 def service_points() -> QuerySet[Hospital]:
-    return Hospital.objects.filter(is_voucher_point=True, is_active=True).select_related("city").order_by(
-        "city__sort_order", "city__code", "voucher_since", "slug")
+    return Hospital.objects.filter(is_voucher_point=True, is_active=True).select_related(
+        "city", "voucher_service_point").order_by("city__sort_order", "city__code", "voucher_since", "slug")
 
 
 def service_points_by_city() -> list[tuple]:
@@ -145,26 +180,49 @@ def service_points_by_city() -> list[tuple]:
 class VoucherPayability:
     payable: bool
     reason: str
-    balance: int
+    balance: int | None  # from the registry, with its name in `reason`; None when not known
 
 
 def visit_payable_with_vouchers(user, department: Department, on: date | None = None) -> VoucherPayability:
     """Whether a visit to `department` can be paid (in part) with this user's
-    vouchers, and why not. Called by the appointments app at booking."""
+    vouchers, and why not. Called by the appointments app at booking. The
+    balance is the configured registry's; with none, none is claimed."""
     on = on or timezone.localdate()
     hospital = department.hospital
     if not (hospital.is_voucher_point and department.accepts_vouchers):
-        return VoucherPayability(False, _("This department does not accept Elderly Health Care Vouchers."), 0)
+        return VoucherPayability(False, _("This department does not accept Elderly Health Care Vouchers."), None)
     if not user.is_authenticated:
-        return VoucherPayability(False, _("Sign in to check whether you can use vouchers."), 0)
+        return VoucherPayability(False, _("Sign in to check whether you can use vouchers."), None)
     check = eligibility_for(user, on)
     if not check.eligible:
-        return VoucherPayability(False, check.message, 0)
-    account = account_of(user)
-    # No account yet: it opens (with this year's allotment) on first use.
-    balance = balance_of(account) if account is not None else rules.allotment_credit(0)
+        return VoucherPayability(False, check.message, None)
+    view = registry_view(user)
+    if view.balance is None:
+        return VoucherPayability(True, _(
+            "You can pay for this outpatient visit with vouchers. Check your balance in the eHealth app; "
+            "using vouchers in the Greater Bay Area requires eHealth enrolment."), None)
+    balance = view.balance.total_hkd + (view.balance.spouse_hkd or 0)
+    as_of = timezone.localtime(view.balance.as_of).strftime("%Y-%m-%d %H:%M")
     if balance < 1:
-        return VoucherPayability(False, _("You can use vouchers here, but your balance is HK$0."), 0)
-    return VoucherPayability(
-        True, _("You can pay for this outpatient visit with vouchers (balance HK$%(balance)s).") % {"balance": balance},
-        balance)
+        return VoucherPayability(False, _(
+            "You can use vouchers here, but %(source)s shows HK$0 available (as of %(as_of)s).")
+            % {"source": view.source, "as_of": as_of}, 0)
+    return VoucherPayability(True, _(
+        "You can pay for this outpatient visit with vouchers: %(source)s shows HK$%(balance)s available "
+        "(as of %(as_of)s).") % {"source": view.source, "balance": f"{balance:,}", "as_of": as_of}, balance)
+
+
+# --- Macao residents -------------------------------------------------------------------------
+
+
+def macao_page() -> dict:
+    """Macao's schemes and the places for Macao's medical vouchers, in two queries."""
+    schemes = {scheme.code: scheme for scheme in MacaoScheme.objects.all()}
+    places = list(MacaoVoucherPlace.objects.filter(is_active=True).select_related("hospital__city").order_by(
+        "vouchers", "slug"))
+    return {
+        "medical_subsidy": schemes.get(MacaoScheme.Code.MEDICAL_SUBSIDY),
+        "insurance_subsidy": schemes.get(MacaoScheme.Code.INSURANCE_SUBSIDY),
+        "places": places,
+        "today": timezone.localdate(),
+    }

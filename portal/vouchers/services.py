@@ -1,8 +1,12 @@
-"""Writes for vouchers. Every change to a balance goes through `_append`, which
-runs under a row lock on the voucher account (see models.py for the guard).
+"""Writes for vouchers: the claims made through the portal and their events.
 
-Lock order, everywhere: the account row first, then the claim row. Nothing
-else is locked, so two services can never wait on each other in a cycle.
+The portal keeps no voucher balance (see registry.py): a confirmed claim is
+submitted to the configured voucher registry, which takes the vouchers or
+refuses; with no registry configured the confirmation records the resident's
+consent and the service point makes the claim in the Department of Health's
+system itself.
+
+Lock order: the claim row, then (inside the registry) the registry's own rows.
 """
 
 import secrets
@@ -22,41 +26,11 @@ from portal.core.columns import largest_decimal
 from portal.hospitals.selectors import user_manages_hospital
 from portal.notifications.services import context_value_mask, notify
 
+from . import registry as registries
 from . import rules
-from .models import Claim, ExchangeRate, LedgerEntry, VoucherAccount
+from .models import Claim, ClaimEvent, ExchangeRate, VoucherAccount
 
 CODE_SALT = "portal.vouchers.claim-code"
-
-
-class InsufficientBalance(ValidationError):
-    pass
-
-
-# --- The ledger ----------------------------------------------------------------
-
-
-def _latest(account: VoucherAccount) -> LedgerEntry | None:
-    return account.entries.order_by("-sequence").only("sequence", "balance_after").first()
-
-
-def _lock(account_id: int) -> VoucherAccount:
-    return VoucherAccount.objects.select_for_update().get(pk=account_id)
-
-
-def _append(*, account: VoucherAccount, kind: str, amount: int, **fields) -> LedgerEntry:
-    """Append one entry. The caller holds the account's row lock (`_lock`)."""
-    latest = _latest(account)
-    balance = latest.balance_after if latest else 0
-    sequence = latest.sequence + 1 if latest else 1
-    if balance + amount < 0:
-        raise InsufficientBalance(
-            _("Not enough vouchers: this claim needs HK$%(needed)s and the balance is HK$%(balance)s. Nothing was deducted.")
-            % {"needed": _d(-amount), "balance": _d(balance)},
-            code="insufficient_balance",
-        )
-    return LedgerEntry.objects.create(
-        account=account, sequence=sequence, kind=kind, amount_hkd=amount, balance_after=balance + amount, **fields
-    )
 
 
 def _d(amount: int) -> str:
@@ -74,12 +48,27 @@ def _place_names(user, claim: Claim) -> dict:
         return {"service_point": str(claim.hospital.name), "department": str(claim.department.display_name)}
 
 
-# --- Accounts and allotments -------------------------------------------------------
+def _balance_context(user, registry, receipt: registries.Receipt | None) -> dict:
+    """The balance after a claim or void, for a message: the figure with where it
+    comes from and when, or nothing at all with no registry configured."""
+    if receipt is None:
+        return {"balance": "", "source": "", "as_of": ""}
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        source = str(registry.name)
+    return {"balance": _d(receipt.balance.total_hkd), "source": source,
+            "as_of": timezone.localtime(receipt.balance.as_of).strftime("%Y-%m-%d %H:%M")}
+
+
+def _event(claim: Claim, kind: str, actor=None, note: str = "") -> None:
+    ClaimEvent.objects.create(claim=claim, kind=kind, actor=actor, note=note[:200])
+
+
+# --- The portal's file of a resident's claims ------------------------------------------
 
 
 def account_open(*, user, today: date | None = None) -> VoucherAccount | None:
-    """Open the account of an eligible resident (idempotent) and credit this
-    year's allotment if it has not been credited yet. None if not eligible."""
+    """The resident's voucher file in the portal, opened on first need
+    (idempotent); None if they are not eligible. It holds claims, no balance."""
     today = today or timezone.localdate()
     if not rules.eligibility(getattr(user, "profile", None), today).eligible:
         return None
@@ -90,60 +79,7 @@ def account_open(*, user, today: date | None = None) -> VoucherAccount | None:
                 account = VoucherAccount.objects.create(user=user)
         except IntegrityError:  # opened by a concurrent request
             account = VoucherAccount.objects.get(user=user)
-    # Unlocked fast path for page views; allotment_grant re-checks under the lock.
-    if not account.entries.filter(kind=LedgerEntry.Kind.ALLOTMENT, allotment_year=today.year).exists():
-        allotment_grant(account=account, year=today.year)
     return account
-
-
-def allotment_grant(*, account: VoucherAccount, year: int, actor=None) -> LedgerEntry | None:
-    """Credit the year's allotment once: min(annual, cap - balance). Returns
-    None if the year was already credited (idempotent)."""
-    with transaction.atomic():
-        account = _lock(account.pk)
-        if account.entries.filter(kind=LedgerEntry.Kind.ALLOTMENT, allotment_year=year).exists():
-            return None
-        latest = _latest(account)
-        credit = rules.allotment_credit(latest.balance_after if latest else 0)
-        entry = _append(account=account, kind=LedgerEntry.Kind.ALLOTMENT, amount=credit, allotment_year=year,
-                        recorded_by=actor)
-        user = account.user
-        notify(recipient=user, event="vouchers_allotment", link=_link(user),
-               context={"year": year, "amount": _d(credit) if credit else "", "balance": _d(entry.balance_after),
-                        "cap": _d(settings.VOUCHER_ACCUMULATION_CAP_HKD),
-                        "annual": _d(settings.VOUCHER_ANNUAL_AMOUNT_HKD)})
-    return entry
-
-
-def allotments_run(*, year: int | None = None) -> int:
-    """The yearly allotment for every eligible resident (the beat task). Safe to
-    run any number of times: each (account, year) is credited once. Returns how
-    many allotments were written."""
-    from portal.accounts.models import Profile
-
-    year = year or timezone.localdate().year
-    eligible = Profile.objects.filter(
-        id_document_type=Profile.DocumentType.HKID, date_of_birth__year__lte=year - settings.VOUCHER_ELIGIBLE_AGE,
-    ).exclude(id_document_number="").exclude(
-        user__voucher_account__entries__allotment_year=year,
-    ).select_related("user")
-    written = 0
-    for profile in eligible.iterator():
-        account, _created = VoucherAccount.objects.get_or_create(user=profile.user)
-        if allotment_grant(account=account, year=year) is not None:
-            written += 1
-    return written
-
-
-def adjustment_record(*, actor, account: VoucherAccount, amount: int, note: str) -> LedgerEntry:
-    """A correction by a superuser (e.g. a balance migrated from the scheme)."""
-    if not actor.is_superuser:
-        raise PermissionError("Only superusers adjust voucher balances.")
-    if amount == 0 or not note.strip():
-        raise ValidationError(_("An adjustment needs a non-zero amount and a note."))
-    with transaction.atomic():
-        return _append(account=_lock(account.pk), kind=LedgerEntry.Kind.ADJUSTMENT, amount=amount,
-                       note=note.strip(), recorded_by=actor)
 
 
 # --- Exchange rates ------------------------------------------------------------------
@@ -206,9 +142,10 @@ def _appointment_for_claim(resident, department, service_date: date, reference: 
 
 
 def claim_record(*, actor, resident, department, service_date: date, amount_rmb: Decimal,
-                 visit_reference: str = "", now: datetime | None = None) -> tuple[Claim, str]:
+                 visit_reference: str = "", primary_care: bool = False,
+                 now: datetime | None = None) -> tuple[Claim, str]:
     """A service point records a claim for an attended outpatient visit. Nothing
-    is debited: the resident confirms first. Returns the claim and the one-time
+    is taken: the resident confirms first. Returns the claim and the one-time
     code (sent to the resident; only its hash is stored)."""
     now = now or timezone.now()
     hospital = department.hospital
@@ -243,12 +180,13 @@ def claim_record(*, actor, resident, department, service_date: date, amount_rmb:
         claim = Claim(
             account=account, hospital=hospital, department=department, service_date=service_date,
             visit_reference=visit_reference.strip(), appointment=appointment, amount_rmb=amount_rmb,
-            exchange_rate=rate, fee_hkd=fee_hkd,
+            primary_care=primary_care, exchange_rate=rate, fee_hkd=fee_hkd,
             voucher_amount=vouchers, recorded_by=actor,
             expires_at=now + timedelta(hours=settings.VOUCHER_CLAIM_CONFIRM_HOURS),
         )
         claim.code_hash = _hash_code(claim, code)
         claim.save()
+        _event(claim, ClaimEvent.Kind.RECORDED, actor)
         notify(recipient=resident, event="vouchers_claim_pending", link=_link(resident),
                group_key=f"voucher-claim:{claim.pk}",
                context={**_place_names(resident, claim), "amount": _d(vouchers), "amount_rmb": str(amount_rmb),
@@ -261,8 +199,18 @@ def claim_record(*, actor, resident, department, service_date: date, amount_rmb:
     return claim, code
 
 
+def _holder(owner) -> registries.Holder:
+    holder = registries.holder_of(owner)
+    if holder is None:
+        raise ValidationError(_("This person is not eligible for Elderly Health Care Vouchers."), code="not_eligible")
+    return holder
+
+
 def claim_confirm(*, actor, claim_id: int, code: str | None = None, now: datetime | None = None) -> Claim:
-    """Confirm a pending claim and debit the vouchers, under the account's lock.
+    """Confirm a pending claim. With a voucher registry configured the claim is
+    submitted to it, which takes the vouchers or refuses (then nothing changes);
+    without one the confirmation is the resident's consent, and the service
+    point makes the claim in the Department of Health's system.
 
     The owner confirms in the portal (no code needed; a code, if given, is
     checked). An admin of the claim's service point may confirm only with the
@@ -272,10 +220,10 @@ def claim_confirm(*, actor, claim_id: int, code: str | None = None, now: datetim
     now = now or timezone.now()
     wrong_code = False
     with transaction.atomic():
-        account_id = Claim.objects.values_list("account_id", flat=True).get(pk=claim_id)
-        account = _lock(account_id)
-        claim = Claim.objects.select_for_update().select_related("hospital", "department").get(pk=claim_id)
-        is_owner = account.user_id == actor.pk
+        claim = Claim.objects.select_for_update(of=("self",)).select_related(
+            "hospital", "department__specialty", "account__user__profile").get(pk=claim_id)
+        owner = claim.account.user
+        is_owner = owner.pk == actor.pk
         if not is_owner and not user_manages_hospital(actor, claim.hospital_id):
             raise PermissionError("Not the owner or an admin of this service point.")
         if claim.status != Claim.Status.PENDING:
@@ -292,22 +240,31 @@ def claim_confirm(*, actor, claim_id: int, code: str | None = None, now: datetim
                 claim.save(update_fields=["code_attempts"])
                 wrong_code = True
         if not wrong_code:
-            entry_fields = {"claim": claim, "hospital": claim.hospital, "department": claim.department,
-                            "service_date": claim.service_date, "visit_reference": claim.visit_reference,
-                            "amount_rmb": claim.amount_rmb, "exchange_rate_id": claim.exchange_rate_id,
-                            "recorded_by": claim.recorded_by}
-            entry = _append(account=account, kind=LedgerEntry.Kind.CLAIM, amount=-claim.voucher_amount, **entry_fields)
+            registry = registries.get_registry()
+            receipt = None
+            if registry is not None:
+                receipt = registry.submit_claim(_holder(owner), amount_hkd=claim.voucher_amount,
+                                                designated_primary_care=claim.primary_care,
+                                                reference=str(claim.public_id))
+                claim.registry_name = str(registry.name)[:100]
+                claim.registry_reference = receipt.reference[:64]
+                claim.paid_own_hkd, claim.paid_reward_hkd, claim.paid_spouse_hkd = (
+                    receipt.own_hkd, receipt.reward_hkd, receipt.spouse_hkd)
             claim.status = Claim.Status.CONFIRMED
             claim.confirmed_at = now
             claim.confirmed_by = actor
             claim.confirmed_via = Claim.ConfirmedVia.CODE if code is not None else Claim.ConfirmedVia.PORTAL
-            claim.save(update_fields=["status", "confirmed_at", "confirmed_by", "confirmed_via"])
+            claim.save(update_fields=["status", "confirmed_at", "confirmed_by", "confirmed_via", "registry_name",
+                                      "registry_reference", "paid_own_hkd", "paid_reward_hkd", "paid_spouse_hkd"])
+            _event(claim, ClaimEvent.Kind.CONFIRMED, actor)
+            if receipt is not None:
+                _event(claim, ClaimEvent.Kind.SUBMITTED, actor, note=receipt.reference)
             _forget_code(claim)
-            owner = account.user
             notify(recipient=owner, event="vouchers_claim_debited", link=_link(owner),
                    group_key=f"voucher-claim:{claim.pk}",
                    context={**_place_names(owner, claim), "amount": _d(claim.voucher_amount),
-                            "balance": _d(entry.balance_after), "service_date": claim.service_date.isoformat()})
+                            "service_date": claim.service_date.isoformat(),
+                            **_balance_context(owner, registry, receipt)})
     if wrong_code:  # the attempt was counted and committed above
         left = max(0, settings.VOUCHER_CODE_MAX_ATTEMPTS - claim.code_attempts)
         raise ValidationError(
@@ -316,9 +273,9 @@ def claim_confirm(*, actor, claim_id: int, code: str | None = None, now: datetim
 
 
 def claim_reject(*, actor, claim_id: int, now: datetime | None = None) -> Claim:
-    """The resident declines a claim they do not recognise. Nothing is debited."""
+    """The resident declines a claim they do not recognise. Nothing is taken."""
     with transaction.atomic():
-        claim = Claim.objects.select_for_update().select_related("account").get(pk=claim_id)
+        claim = Claim.objects.select_for_update(of=("self",)).select_related("account").get(pk=claim_id)
         if claim.account.user_id != actor.pk:
             raise PermissionError("Only the resident may decline a claim.")
         if claim.status != Claim.Status.PENDING:
@@ -327,6 +284,7 @@ def claim_reject(*, actor, claim_id: int, now: datetime | None = None) -> Claim:
         claim.closed_at = now or timezone.now()
         claim.closed_by = actor
         claim.save(update_fields=["status", "closed_at", "closed_by"])
+        _event(claim, ClaimEvent.Kind.DECLINED, actor)
         _forget_code(claim)
     return claim
 
@@ -341,38 +299,39 @@ def void_deadline(claim: Claim) -> date | None:
 
 
 def claim_void(*, actor, claim_id: int, reason: str, now: datetime | None = None) -> Claim:
-    """The service point voids its claim; a confirmed claim's vouchers are
-    credited back with a `void` ledger entry."""
+    """The service point voids its claim. A confirmed claim that was submitted to
+    the voucher registry is voided there too, which gives the vouchers back."""
     now = now or timezone.now()
     if not reason.strip():
         raise ValidationError(_("Give a reason for voiding the claim."), code="reason")
     with transaction.atomic():
-        account_id = Claim.objects.values_list("account_id", flat=True).get(pk=claim_id)
-        account = _lock(account_id)
-        claim = Claim.objects.select_for_update().select_related("hospital", "department").get(pk=claim_id)
+        claim = Claim.objects.select_for_update(of=("self",)).select_related(
+            "hospital", "department__specialty", "account__user__profile").get(pk=claim_id)
         if not user_manages_hospital(actor, claim.hospital_id):
             raise PermissionError("Not an admin of this service point.")
         if claim.status not in (Claim.Status.PENDING, Claim.Status.CONFIRMED):
             raise ValidationError(_("Only a pending or confirmed claim can be voided."), code="not_voidable")
+        owner = claim.account.user
         if claim.status == Claim.Status.CONFIRMED:
             if timezone.localdate(now) > void_deadline(claim):
                 raise ValidationError(
                     _("This claim can no longer be voided: the limit is %(days)s days after confirmation.")
                     % {"days": settings.VOUCHER_VOID_WINDOW_DAYS}, code="too_late")
-            entry = _append(account=account, kind=LedgerEntry.Kind.VOID, amount=claim.voucher_amount, claim=claim,
-                            hospital=claim.hospital, department=claim.department, service_date=claim.service_date,
-                            visit_reference=claim.visit_reference, amount_rmb=claim.amount_rmb,
-                            exchange_rate_id=claim.exchange_rate_id, note=reason.strip()[:200], recorded_by=actor)
-            owner = account.user
+            registry = registries.get_registry() if claim.registry_reference else None
+            receipt = None
+            if registry is not None:
+                receipt = registry.void_claim(_holder(owner), reference=str(claim.public_id))
             notify(recipient=owner, event="vouchers_claim_voided", link=_link(owner),
                    group_key=f"voucher-claim:{claim.pk}",
                    context={**_place_names(owner, claim), "amount": _d(claim.voucher_amount),
-                            "balance": _d(entry.balance_after), "service_date": claim.service_date.isoformat()})
+                            "service_date": claim.service_date.isoformat(),
+                            **_balance_context(owner, registry, receipt)})
         claim.status = Claim.Status.VOIDED
         claim.closed_at = now
         claim.closed_by = actor
         claim.void_reason = reason.strip()[:200]
         claim.save(update_fields=["status", "closed_at", "closed_by", "void_reason"])
+        _event(claim, ClaimEvent.Kind.VOIDED, actor, note=claim.void_reason)
         _forget_code(claim)
     return claim
 
@@ -390,6 +349,7 @@ def claims_expire(*, now: datetime | None = None) -> int:
             if not won:
                 continue
             claim = Claim.objects.select_related("account__user", "hospital", "department__specialty").get(pk=claim_id)
+            _event(claim, ClaimEvent.Kind.EXPIRED)
             _forget_code(claim)
             owner = claim.account.user
             notify(recipient=owner, event="vouchers_claim_expired", link=_link(owner),

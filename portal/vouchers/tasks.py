@@ -6,12 +6,5 @@ from . import services
 
 
 @shared_task
-def run_allotments(year: int | None = None) -> int:
-    """The yearly allotment; runs several times a day and credits each eligible
-    resident once per calendar year."""
-    return services.allotments_run(year=year)
-
-
-@shared_task
 def expire_claims() -> int:
     return services.claims_expire()

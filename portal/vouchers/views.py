@@ -1,8 +1,9 @@
-"""Pages under /<lang>/vouchers/: the resident's account and statement, the
-service points, and the service-point staff pages. Thin: forms in, services
-and selectors do the work.
+"""Pages under /<lang>/vouchers/: the resident's vouchers (the balance from the
+voucher registry when one is configured, and the claims made through the
+portal), the service points, Macao's schemes, and the service-point staff
+pages. Thin: forms in, services and selectors do the work.
 
-The account pages also serve, read only, a caregiver with the right to see an
+The resident's pages also serve, read only, a caregiver with the right to see an
 elder's vouchers, under /vouchers/for/<resident id>/ (`on_behalf`). Confirming or
 declining a claim stays with the elder."""
 
@@ -16,16 +17,17 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.care.doors import CareRefused, resident_acted_for
 from portal.care.models import Right
 from portal.care.services import access_log_record as care_access_log_record
 
 from . import selectors, services
-from .forms import ClaimRecordForm, CodeForm, LedgerFilterForm, VoidForm
+from .forms import ClaimFilterForm, ClaimRecordForm, CodeForm, InsuranceCheckForm, VoidForm
 
 
 def _error_text(error: ValidationError) -> str:
@@ -34,12 +36,14 @@ def _error_text(error: ValidationError) -> str:
 
 # --- Residents (and their caregivers) ------------------------------------------------
 
+RECENT = 5
+
 
 def on_behalf(view):
-    """Wraps the account pages under /vouchers/for/<resident id>/: a caregiver with
-    the right to see the resident's vouchers (portal.care's rule, read on every
-    request); each read goes into the resident's access log. A caregiver without
-    that right now: a page that says so (403); anyone else: 404."""
+    """Wraps the resident's pages under /vouchers/for/<resident id>/: a caregiver
+    with the right to see the resident's vouchers (portal.care's rule, read on
+    every request); each read goes into the resident's access log. A caregiver
+    without that right now: a page that says so (403); anyone else: 404."""
 
     @login_required
     @wraps(view)
@@ -68,79 +72,77 @@ def index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     owner, acting_for = _subject(request)
     check = selectors.eligibility_for(owner, today)
-    account = services.account_open(user=owner, today=today) if check.eligible else selectors.account_of(owner)
+    account = selectors.account_of(owner)
+    profile = getattr(owner, "profile", None)
     context = {
         "eligibility": check,
-        "account": account,
-        "balance": selectors.balance_of(account),
-        "allotment": selectors.allotment_of(account, today.year),
-        "year": today.year,
+        "registry": selectors.registry_view(owner, with_history=RECENT) if check.eligible else None,
+        "pending": list(selectors.pending_claims_for(owner)) if account else [],
+        "recent": list(selectors.claims_of(account)[:RECENT]) if account else [],
+        "is_macao_resident": bool(profile and profile.is_macao_resident),
+        "is_service_point_staff": acting_for is None and selectors.is_service_point_staff(request.user),
         "cap": settings.VOUCHER_ACCUMULATION_CAP_HKD,
         "annual": settings.VOUCHER_ANNUAL_AMOUNT_HKD,
-        "pending": list(selectors.pending_claims_for(owner)) if account else [],
-        "recent": list(selectors.ledger_entries(account)[:5]) if account else [],
-        "is_service_point_staff": acting_for is None and selectors.is_service_point_staff(request.user),
         "acting_for": acting_for,
     }
     return render(request, "vouchers/index.html", context)
 
 
-def _filtered_entries(request: HttpRequest):
+def _filtered_claims(request: HttpRequest):
     account = selectors.account_of(_subject(request)[0])
     if account is None:
         raise Http404
-    form = LedgerFilterForm(request.GET or None, years=selectors.ledger_years(account),
-                            hospitals=selectors.ledger_hospitals(account))
+    form = ClaimFilterForm(request.GET or None, years=selectors.claim_years(account),
+                           hospitals=selectors.claim_hospitals(account))
     filters = form.cleaned_data if form.is_valid() else {}
-    entries = selectors.ledger_entries(account, year=filters.get("year"), kind=filters.get("kind", ""),
-                                       hospital_id=filters.get("service_point"))
-    return account, form, entries
+    claims = selectors.claims_of(account, year=filters.get("year"), status=filters.get("status", ""),
+                                 hospital_id=filters.get("service_point"))
+    return account, form, claims
 
 
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
-    account, form, entries = _filtered_entries(request)
-    page = Paginator(entries, 25).get_page(request.GET.get("page"))
+    _account, form, claims = _filtered_claims(request)
+    page = Paginator(claims, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    owner, acting_for = _subject(request)
     return render(request, "vouchers/history.html", {
-        "form": form, "page": page, "query": query.urlencode(), "balance": selectors.balance_of(account),
-        "acting_for": _subject(request)[1],
+        "form": form, "page": page, "query": query.urlencode(),
+        "registry": selectors.registry_view(owner, with_history=50), "acting_for": acting_for,
     }, status=200 if form.is_valid() or not form.is_bound else 400)
 
 
 @login_required
 def statement(request: HttpRequest) -> HttpResponse:
-    account, form, entries = _filtered_entries(request)
-    query = request.GET.urlencode()
+    account, form, claims = _filtered_claims(request)
+    owner, acting_for = _subject(request)
     return render(request, "vouchers/statement.html", {
-        "form": form, "entries": list(entries), "balance": selectors.balance_of(account), "account": account,
-        "profile": getattr(_subject(request)[0], "profile", None), "query": query, "today": timezone.localdate(),
-        "acting_for": _subject(request)[1],
+        "form": form, "claims": list(claims), "account": account, "registry": selectors.registry_view(owner),
+        "profile": getattr(owner, "profile", None), "query": request.GET.urlencode(),
+        "now": timezone.localtime(), "acting_for": acting_for,
     })
 
 
-CSV_COLUMNS = ["number", "recorded_at", "kind", "amount_hkd", "balance_after_hkd", "allotment_year",
-               "service_point", "department", "service_date", "visit_reference", "fee_rmb",
-               "hkd_per_rmb", "note"]
+CSV_COLUMNS = ["claim", "recorded_at", "status", "service_point", "department", "service_date", "visit_reference",
+               "fee_rmb", "hkd_per_rmb", "fee_hkd", "vouchers_hkd", "primary_care", "submitted_to",
+               "reference_in_voucher_system"]
 
 
 @login_required
 def statement_csv(request: HttpRequest) -> HttpResponse:
-    _account, _form, entries = _filtered_entries(request)
+    _account, _form, claims = _filtered_claims(request)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="voucher-statement.csv"'
+    response["Content-Disposition"] = 'attachment; filename="voucher-claims.csv"'
     response.write("\ufeff")  # so spreadsheet programs read the Chinese names as UTF-8
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
-    for entry in entries:
+    for claim in claims:
         writer.writerow([
-            entry.sequence, timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M"), entry.kind,
-            entry.amount_hkd, entry.balance_after, entry.allotment_year or "",
-            entry.hospital.name if entry.hospital else "", entry.department.display_name if entry.department else "",
-            entry.service_date.isoformat() if entry.service_date else "", entry.visit_reference,
-            entry.amount_rmb if entry.amount_rmb is not None else "",
-            entry.exchange_rate.hkd_per_rmb if entry.exchange_rate else "", entry.note,
+            claim.pk, timezone.localtime(claim.created_at).strftime("%Y-%m-%d %H:%M"), claim.status,
+            claim.hospital.name, claim.department.display_name, claim.service_date.isoformat(), claim.visit_reference,
+            claim.amount_rmb, claim.exchange_rate.hkd_per_rmb, claim.fee_hkd, claim.voucher_amount,
+            "yes" if claim.primary_care else "no", claim.registry_name, claim.registry_reference,
         ])
     return response
 
@@ -150,11 +152,17 @@ def statement_csv(request: HttpRequest) -> HttpResponse:
 def claim_confirm(request: HttpRequest, claim_id: int) -> HttpResponse:
     claim = selectors.claim_for_owner(request.user, claim_id)
     try:
-        services.claim_confirm(actor=request.user, claim_id=claim.pk)
+        claim = services.claim_confirm(actor=request.user, claim_id=claim.pk)
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, _("Claim confirmed: HK$%(amount)s was paid with your vouchers.") % {"amount": claim.voucher_amount})
+        if claim.registry_reference:
+            messages.success(request, _("Claim confirmed: HK$%(amount)s was paid with your vouchers (%(source)s).")
+                             % {"amount": f"{claim.voucher_amount:,}", "source": claim.registry_name})
+        else:
+            messages.success(request, _(
+                "Claim confirmed. The service point makes the claim of HK$%(amount)s in the Department of Health's "
+                "voucher system; your balance is shown in the eHealth app.") % {"amount": f"{claim.voucher_amount:,}"})
     return redirect("vouchers:index")
 
 
@@ -173,6 +181,39 @@ def claim_reject(request: HttpRequest, claim_id: int) -> HttpResponse:
 
 def service_points(request: HttpRequest) -> HttpResponse:
     return render(request, "vouchers/service_points.html", {"groups": selectors.service_points_by_city()})
+
+
+# --- Macao residents ---------------------------------------------------------------------
+
+
+def macao(request: HttpRequest) -> HttpResponse:
+    """Macao's schemes: where Macao's medical vouchers can be used, moving them
+    to family, and the medical insurance subsidy's check."""
+    return render(request, "vouchers/macao.html", {
+        **selectors.macao_page(), "form": InsuranceCheckForm(initial=_insurance_initial(request)),
+    })
+
+
+def _insurance_initial(request: HttpRequest) -> dict:
+    profile = getattr(request.user, "profile", None) if request.user.is_authenticated else None
+    if profile is None:
+        return {}
+    initial = {"date_of_birth": profile.date_of_birth}
+    if profile.is_macao_resident:
+        initial["has_macao_id"] = "yes"
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+def macao_insurance_check(request: HttpRequest) -> HttpResponse:
+    """The medical insurance subsidy's eligibility check (POST: a date of birth
+    does not belong in an address)."""
+    if request.method == "GET":
+        return redirect(f"{reverse('vouchers:macao')}#insurance-check")
+    form = InsuranceCheckForm(request.POST)
+    result = form.check(on=timezone.localdate()) if form.is_valid() else None
+    return render(request, "vouchers/macao.html", {**selectors.macao_page(), "form": form, "result": result},
+                  status=200 if result is not None else 400)
 
 
 # --- Service-point staff -------------------------------------------------------------------
@@ -201,13 +242,14 @@ def staff_claim_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         resident = selectors.find_resident(form.cleaned_data["resident"])
         if resident is None:
-            form.add_error("resident", _("No resident with this e-mail or identity card number has an account."))
+            form.add_error("resident", _("No resident with this e-mail, identity card or Certificate of Exemption number has an account."))
         else:
             try:
                 claim, _code = services.claim_record(
                     actor=request.user, resident=resident, department=form.cleaned_data["department"],
                     service_date=form.cleaned_data["service_date"], amount_rmb=form.cleaned_data["amount_rmb"],
-                    visit_reference=form.cleaned_data["visit_reference"])
+                    visit_reference=form.cleaned_data["visit_reference"],
+                    primary_care=form.cleaned_data["primary_care"])
             except ValidationError as error:
                 form.add_error(None, error)
             else:

@@ -385,7 +385,7 @@ CASES += [
     Case("voucher statement", url=lambda w: (w.obj("voucher_claim"), reverse("vouchers:statement"))[1],
          expect=_owner_only, secret=lambda w: "A****56(*)", deny_status=_STRICT),
     Case("voucher statement (CSV)", url=lambda w: (w.obj("voucher_claim"), reverse("vouchers:statement_csv"))[1],
-         expect=_owner_only, secret=lambda w: "number,recorded_at", deny_status=_STRICT),
+         expect=_owner_only, secret=lambda w: "claim,recorded_at", deny_status=_STRICT),
     Case("voucher claim confirm (POST)", method="post",
          url=lambda w: reverse("vouchers:claim_confirm", args=[w.obj("voucher_claim").pk]),
          expect=_owner_only, allow_status=(302,), deny_status=_STRICT),

@@ -89,3 +89,34 @@ def test_profile_pages_need_sign_in(client):
     response = client.get(reverse("accounts:profile"))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("typed", ["1234567(8)", "1234567 8", "12345678"])
+def test_macao_resident_saves_a_macao_id_and_an_m_permit_shown_masked(client, resident, typed):
+    client.force_login(resident)
+    response = _post_profile(client, id_document_type="macao_id", id_document_number=typed,
+                             travel_permit_number="m 8765 4321", phone="+853 6612 3456")
+    assert response.status_code == 302
+    profile = Profile.objects.get(user=resident)
+    assert (profile.id_document_number, profile.travel_permit_number) == ("1234567(8)", "M87654321")
+    assert profile.is_macao_resident and not profile.is_hong_kong_resident
+    page = client.get(reverse("accounts:profile")).content.decode()
+    assert "Macao resident identity card: <span class=\"masked\">1****67(*)</span>" in page and "M******21" in page
+    assert "1234567" not in page and "87654321" not in page
+
+
+def test_an_invalid_macao_id_is_explained(client, resident):
+    client.force_login(resident)
+    response = _post_profile(client, id_document_type="macao_id", id_document_number="2234567(8)")
+    assert response.status_code == 400 and "seven digits starting with 1, 5 or 7" in response.content.decode()
+
+
+def test_a_certificate_of_exemption_holder_saves_it(client, resident):
+    client.force_login(resident)
+    response = _post_profile(client, id_document_type="coe", id_document_number="ce 123456/78")
+    assert response.status_code == 302
+    profile = Profile.objects.get(user=resident)
+    assert (profile.id_document_type, profile.id_document_number) == ("coe", "CE123456/78")
+    assert profile.is_hong_kong_resident
+    assert "Certificate of Exemption (Hong Kong): <span class=\"masked\">C********78</span>" in client.get(
+        reverse("accounts:profile")).content.decode()

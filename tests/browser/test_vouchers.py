@@ -1,6 +1,6 @@
-"""Journey: an eligible resident sees the balance and a claim recorded by a service
-point, confirms it, and sees the new balance and the statement, in each of the
-three languages."""
+"""Journey: an eligible resident sees the balance (from the voucher system simulator,
+labelled as such) and a claim recorded by a service point, confirms it, and sees
+the new balance and the statement, in each of the three languages."""
 
 from datetime import date
 from decimal import Decimal
@@ -33,7 +33,8 @@ def pending_claim(transactional_db):
 
 
 @languages
-def test_see_and_confirm_a_voucher_claim(page_in, login_as, snap, pending_claim, lang, locale):
+def test_see_and_confirm_a_voucher_claim(page_in, login_as, snap, pending_claim, lang, locale, settings):
+    settings.VOUCHER_REGISTRY = "portal.vouchers.simulator.SimulatedVoucherRegistry"
     elder = factories.ProfileFactory(
         user__email="elder@example.com", user__language=lang, date_of_birth=date(1954, 3, 8),
         id_document_type="hkid", id_document_number="A123456(3)").user
@@ -44,19 +45,21 @@ def test_see_and_confirm_a_voucher_claim(page_in, login_as, snap, pending_claim,
     page = login_as(page_in(locale), elder)
     page.goto(f"/{lang}/vouchers/")
     expect(page.get_by_role("heading", level=1)).to_have_text(t(lang, "My Elderly Health Care Vouchers"))
-    expect(page.get_by_test_id("balance")).to_have_text("HK$2,000")
+    expect(page.get_by_test_id("balance")).to_have_text("HK$8,000")  # born 1954: every year since 2019, capped
+    expect(page.get_by_test_id("simulator-notice")).to_be_visible()
+    expect(page.get_by_test_id("balance-source")).to_contain_text(t(lang, "Voucher system simulator"))
     expect(page.locator(".claim")).to_contain_text(NAMES[lang])
     expect(page.get_by_role("heading", name=t(lang, "Claims waiting for your confirmation"))).to_be_visible()
     check(page, lang, snap, "claim-waiting", allowed=CODES + [elder.display_name])
 
     page.get_by_role("button", name=t(lang, "Confirm and pay HK$%(amount)s", amount="108")).click()
-    expect(page.get_by_test_id("balance")).to_have_text("HK$1,892")
+    expect(page.get_by_test_id("balance")).to_have_text("HK$7,892")
     expect(page.locator(".messages")).to_be_visible()
     expect(page.get_by_text(t(lang, "No claims are waiting for you."))).to_be_visible()
     check(page, lang, snap, "confirmed", allowed=CODES + [elder.display_name])
 
     page.get_by_role("link", name=t(lang, "Printable statement")).first.click()
-    expect(page.get_by_test_id("statement-balance")).to_have_text("HK$1,892")
+    expect(page.get_by_test_id("statement-balance")).to_contain_text("HK$7,892")
     expect(page.locator("table")).to_contain_text("APT-7")
     assert "A****56(*)" in page.content() and "A123456" not in page.content()
     check(page, lang, snap, "statement", allowed=CODES + [elder.display_name])

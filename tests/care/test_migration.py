@@ -9,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from tests import factories
 
-BEFORE = [("care", "0001_initial"), ("transfers", "0003_delete_idempotencykey")]
+BEFORE = [("care", "0001_initial"), ("transfers", "0004_patient_document_type")]
 
 
 @pytest.mark.django_db(transaction=True)

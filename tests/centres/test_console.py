@@ -44,10 +44,23 @@ def test_search_finds_only_residents_who_consent_to_this_centre(staff_client, re
 
 
 def test_full_identity_numbers_are_refused(staff_client, resident_profile, consent):
-    for query in ("A123456(3)", "A1234563", "1234567(8)"):
+    for query in ("A123456(3)", "A1234563", "1234567(8)", "1234567 (8)", "1/234567/8", "M87654321"):
         response = _search(staff_client, query)
         assert response.status_code == 400
         assert "never the full number" in response.content.decode()
+
+
+def test_a_macao_resident_is_found_by_the_last_digits_and_shown_masked_with_the_kind(staff_client, resident,
+                                                                                     resident_profile, consent):
+    resident_profile.id_document_type, resident_profile.id_document_number = "macao_id", "5215299(8)"
+    resident_profile.travel_permit_number = "M87654321"
+    resident_profile.save()
+    page = _search(staff_client, "5299").content.decode()
+    assert reverse("centres:case_open", args=[resident.pk]) in page
+    assert 'Macao resident identity card: <span class="masked">5****99(*)</span>' in page and "5215299" not in page
+    open_case(staff_client, resident)
+    case = staff_client.get(reverse("centres:case", args=[resident.pk])).content.decode()
+    assert "5****99(*)" in case and "M******21" in case and "87654321" not in case
 
 
 def test_search_is_a_post_so_nothing_lands_in_urls(staff_client):

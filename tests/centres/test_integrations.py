@@ -85,9 +85,19 @@ def test_case_shows_appointments_transfers_and_vouchers_of_a_consenting_resident
     assert appointment.slot.department.hospital.name in page
     assert reverse("transfers:detail", args=[transfer.pk]) in page and transfer.reference in page
     assert reverse("transfers:new_for", args=[booker.pk]) in page
-    assert "Balance: HK$" in page and "Yearly allotment" in page
+    # No voucher registry configured: no balance, and where to see it.
+    assert "The portal shows no voucher balance" in page and "Balance: HK$" not in page
     # One entry for the case view; the sections add none of their own.
     assert AccessLogEntry.objects.filter(resident=booker).count() == 1
+
+
+def test_case_shows_the_balance_from_the_registry_with_its_source(staff_client, booker, consent, settings):
+    settings.VOUCHER_REGISTRY = "portal.vouchers.simulator.SimulatedVoucherRegistry"
+    make_elder(booker)  # born 1954: HK$2,000 a year since 2019, capped at HK$8,000
+    open_case(staff_client, booker)
+    page = staff_client.get(reverse("centres:case", args=[booker.pk])).content.decode()
+    assert "Balance: HK$8,000 (from Voucher system simulator, as of " in page
+    assert 'data-testid="simulator-notice"' in page
 
 
 def test_sections_are_not_shown_for_residents_without_consent(client_for, staff_client, other_centre_staff, booker,

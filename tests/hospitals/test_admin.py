@@ -11,7 +11,7 @@ def form_data(hospital, **changes):
     data = {
         "slug": hospital.slug, "name_en": hospital.name_en, "name_zh_hant": hospital.name_zh_hant,
         "name_zh_hans": hospital.name_zh_hans, "city": hospital.city_id, "speaks_putonghua": "on",
-        "ambulance_role": "", "is_active": "on",
+        "ambulance_role": "", "is_active": "on", "voucher_since_precision": "day",
         "departments-TOTAL_FORMS": "0", "departments-INITIAL_FORMS": "0",
         "departments-MIN_NUM_FORMS": "0", "departments-MAX_NUM_FORMS": "1000",
     }

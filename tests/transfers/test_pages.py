@@ -3,6 +3,7 @@ keeps input), moves and family following through the pages."""
 
 from datetime import date, timedelta
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -74,6 +75,42 @@ def test_person_without_account_keeps_only_masked_document(client_for, resident,
     transfer = TransferRequest.objects.get()
     assert transfer.patient_name == "CHEUNG Ah Po"
     assert "123456" not in transfer.patient_document_masked and transfer.patient_document_masked
+
+
+@pytest.mark.parametrize(("kind", "typed", "masked", "label"), [
+    ("", "1234567 8", "1****67(*)", "Macao resident identity card"),
+    ("", "m87654321", "M******21", "Mainland Travel Permit for Hong Kong and Macao Residents"),
+    ("coe", "CE123456/78", "C********78", "Certificate of Exemption (Hong Kong)"),
+])
+def test_a_patient_without_account_may_have_a_macao_id_permit_or_certificate(client_for, resident, route, kind, typed,
+                                                                             masked, label):
+    data = form_data(route, patient_kind="person", patient_name="WONG Ah Mei", patient_document=typed,
+                     patient_document_type=kind)
+    response = client_for(resident).post(reverse("transfers:new"), data, follow=True)
+    transfer = TransferRequest.objects.get()
+    assert transfer.patient_document_masked == masked
+    page = response.content.decode()
+    assert f'{label}: <span class="masked">{masked}</span>' in page
+    assert typed.replace(" ", "") not in page.replace(" ", "")
+
+
+@pytest.mark.parametrize("typed", ["A123456(4)", "2234567(8)", "X12345678"])
+def test_a_wrong_patient_document_is_refused_and_nothing_is_kept(client_for, resident, route, typed):
+    data = form_data(route, patient_kind="person", patient_name="WONG Ah Mei", patient_document=typed)
+    response = client_for(resident).post(reverse("transfers:new"), data)
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "Mainland Travel Permit number like H12345678" in text or "please check the digit in brackets" in text
+    assert not TransferRequest.objects.exists()
+
+
+def test_a_macao_resident_patient_shows_their_masked_macao_id(client_for, resident, route):
+    profile = resident.profile
+    profile.id_document_type, profile.id_document_number = "macao_id", "5215299(8)"
+    profile.save()
+    client_for(resident).post(reverse("transfers:new"), form_data(route))
+    transfer = TransferRequest.objects.get()
+    assert (transfer.patient_document_type, transfer.patient_document_masked) == ("macao_id", "5****99(*)")
 
 
 def test_centre_staff_files_for_consenting_resident(client_for, consenting_staff, other_centre_staff, resident, route):

@@ -48,10 +48,10 @@ def rates(db):
     return made
 
 
-def make_elder(user, born=date(1954, 3, 8), number="A123456(3)"):
+def make_elder(user, born=date(1954, 3, 8), number="A123456(3)", kind="hkid"):
     profile = user.profile
     profile.date_of_birth = born
-    profile.id_document_type = "hkid"
+    profile.id_document_type = kind
     profile.id_document_number = number
     profile.save()
     return user
@@ -66,3 +66,27 @@ def elder(resident):
 @pytest.fixture
 def other_elder(other_resident):
     return make_elder(other_resident, born=date(1950, 1, 1), number="B987654(0)")
+
+
+SIMULATOR = "portal.vouchers.simulator.SimulatedVoucherRegistry"
+
+
+@pytest.fixture
+def simulator(settings):
+    """The voucher system simulator as the configured registry."""
+    from portal.vouchers.simulator import SimulatedVoucherRegistry
+
+    settings.VOUCHER_REGISTRY = SIMULATOR
+    return SimulatedVoucherRegistry()
+
+
+@pytest.fixture
+def no_registry(settings):
+    settings.VOUCHER_REGISTRY = ""
+
+
+@pytest.fixture
+def coe_elder(db):
+    """A first-time Certificate of Exemption holder, 80 this year."""
+    user = factories.ProfileFactory(user__email="coe.holder@example.com").user
+    return make_elder(user, born=date(timezone.localdate().year - 80, 2, 14), number="CE123456/78", kind="coe")

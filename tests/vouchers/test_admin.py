@@ -1,4 +1,5 @@
-"""Django admin: ledger and accounts read-only; hospital admins see only their service points' claims."""
+"""Django admin: claims, their events and the simulator's tables read-only; hospital
+admins see only their service points' claims; superusers manage the published facts."""
 
 from decimal import Decimal
 
@@ -22,20 +23,32 @@ def test_hospital_admin_sees_only_claims_at_their_service_points(client_for, hos
     assert client.get(reverse("admin:vouchers_claim_change", args=[mine.pk])).status_code == 200
     assert client.get(reverse("admin:vouchers_claim_change", args=[theirs.pk])).status_code in (302, 403, 404)
     assert client.get(reverse("admin:vouchers_claim_add")).status_code == 403
-    assert client.get(reverse("admin:vouchers_ledgerentry_changelist")).status_code == 403
+    assert client.get(reverse("admin:vouchers_simulatedaccount_changelist")).status_code == 403
+    assert client.get(reverse("admin:vouchers_macaoscheme_changelist")).status_code == 403
     assert client.get(reverse("admin:vouchers_exchangerate_changelist")).status_code == 403
 
 
-def test_superuser_reads_the_ledger_but_cannot_change_it(client_for, superuser, elder):
-    account = services.account_open(user=elder)
-    entry = account.entries.get()
+def test_superuser_reads_the_simulator_but_cannot_change_it(client_for, superuser, elder, simulator):
+    from portal.vouchers import registry
+    from portal.vouchers.models import SimulatedTransaction
+
+    simulator.submit_claim(registry.holder_of(elder), amount_hkd=10, designated_primary_care=False, reference="x")
+    entry = SimulatedTransaction.objects.first()
     client = client_for(superuser)
-    assert client.get(reverse("admin:vouchers_ledgerentry_changelist")).status_code == 200
-    assert client.get(reverse("admin:vouchers_ledgerentry_add")).status_code == 403
-    assert client.get(reverse("admin:vouchers_ledgerentry_delete", args=[entry.pk])).status_code == 403
-    page = client.get(reverse("admin:vouchers_ledgerentry_change", args=[entry.pk]))
-    assert page.status_code == 200 and b'name="_save"' not in page.content
+    assert client.get(reverse("admin:vouchers_simulatedtransaction_changelist")).status_code == 200
+    assert client.get(reverse("admin:vouchers_simulatedtransaction_add")).status_code == 403
+    assert client.get(reverse("admin:vouchers_simulatedtransaction_delete", args=[entry.pk])).status_code == 403
+    page = client.get(reverse("admin:vouchers_simulatedaccount_change", args=[entry.account_id]))
+    assert page.status_code == 200 and b'name="_save"' not in page.content and b"A123456" not in page.content
     assert client.get(reverse("admin:vouchers_voucheraccount_add")).status_code == 403
+
+
+def test_superuser_edits_macao_places_in_three_languages(client_for, superuser):
+    client = client_for(superuser)
+    page = client.get(reverse("admin:vouchers_macaovoucherplace_add"))
+    assert page.status_code == 200
+    for field in ("name_en", "name_zh_hant", "name_zh_hans", "source_en", "as_of"):
+        assert f'name="{field}"'.encode() in page.content
 
 
 def test_superuser_manages_exchange_rates_until_a_claim_uses_them(client_for, superuser, hospital_admin, elder,

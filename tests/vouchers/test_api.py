@@ -1,4 +1,5 @@
-"""API: own account and ledger (paginated); claim confirmation scoped to the owner
+"""API: own eligibility, the registry's balance (none without a registry) and the
+claims made through the portal (paginated); claim confirmation scoped to the owner
 and the claim's service point."""
 
 from decimal import Decimal
@@ -16,21 +17,29 @@ def pending(hospital_admin, elder, department, rates):
                                  service_date=timezone.localdate(), amount_rmb=Decimal("100.00"))
 
 
-def test_account_with_balance_pending_claims_and_paginated_ledger(client_for, pending, elder,
-                                                                  django_assert_max_num_queries):
+def test_account_with_the_registry_balance_pending_claims_and_paginated_claims(client_for, pending, elder, simulator,
+                                                                              django_assert_max_num_queries):
     client = client_for(elder)
     client.get("/api/v1/vouchers/")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         data = client.get("/api/v1/vouchers/").json()
-    assert (data["eligible"], data["balance_hkd"], data["this_year_allotment_hkd"]) == (True, 2000, 2000)
+    assert data["eligible"] is True
+    balance = data["balance"]
+    assert (balance["total_hkd"], balance["own_hkd"], balance["is_simulator"]) == (8000, 8000, True)
+    assert balance["source"] == "Voucher system simulator" and balance["as_of"]
     assert [c["voucher_amount"] for c in data["pending_claims"]] == [108]
-    assert data["ledger"]["count"] == 1 and data["ledger"]["results"][0]["kind"] == "allotment"
+    assert data["claims"]["count"] == 1 and data["claims"]["results"][0]["status"] == "pending_confirmation"
+
+
+def test_without_a_registry_there_is_no_balance_and_it_says_where_to_look(client_for, pending, elder, no_registry):
+    data = client_for(elder).get("/api/v1/vouchers/").json()
+    assert data["balance"] is None and "eHealth app" in data["where_to_check"]
 
 
 def test_ineligible_account_says_why(client_for, other_resident):
     data = client_for(other_resident).get("/api/v1/vouchers/").json()
     assert data["eligible"] is False and "Hong Kong identity card" in data["ineligible_reason"]
-    assert data["ledger"]["results"] == []
+    assert data["claims"]["results"] == [] and data["balance"] is None
 
 
 def test_anonymous_is_refused(client):

@@ -1,4 +1,6 @@
-"""Recording, confirming (portal and one-time code), declining, expiring and voiding claims."""
+"""Recording, confirming (portal and one-time code), declining, expiring and voiding
+claims; with no voucher registry (the portal records consent only) and with the
+simulator (the claim is submitted to it)."""
 
 import re
 from datetime import timedelta
@@ -6,13 +8,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
 from django.utils import timezone
 
 from portal.notifications.models import Notification
 from portal.vouchers import services
-from portal.vouchers.models import Claim, LedgerEntry, VoucherAccount
-from portal.vouchers.selectors import balance_of
+from portal.vouchers.models import Claim, ClaimEvent, SimulatedTransaction, VoucherAccount
 
 
 def record(admin, elder, department, rmb="100.00", **kwargs):
@@ -26,12 +26,13 @@ def claim_and_code(hospital_admin, elder, department, rates):
     return record(hospital_admin, elder, department)
 
 
-def test_recording_opens_the_account_converts_the_fee_and_debits_nothing(claim_and_code, elder):
+def test_recording_opens_the_file_converts_the_fee_and_takes_nothing(claim_and_code, elder, simulator):
     claim, code = claim_and_code
     assert (claim.status, claim.fee_hkd, claim.voucher_amount) == (Claim.Status.PENDING, Decimal("108.50"), 108)
     assert claim.exchange_rate.month == claim.service_date.replace(day=1)
-    account = VoucherAccount.objects.get(user=elder)
-    assert balance_of(account) == 2000  # this year's allotment only
+    assert VoucherAccount.objects.filter(user=elder).exists()
+    assert not SimulatedTransaction.objects.exists()  # nothing submitted yet
+    assert list(claim.events.values_list("kind", flat=True)) == ["recorded"]
     assert code not in claim.code_hash and len(claim.code_hash) == 64
     message = Notification.objects.get(recipient=elder, event="vouchers_claim_pending")
     assert code in message.body and "108" in message.body
@@ -80,16 +81,30 @@ def test_only_admins_of_the_service_point_record_claims(other_hospital_admin, el
         record(other_hospital_admin, elder, department)
 
 
-def test_owner_confirms_in_the_portal_and_is_debited(claim_and_code, elder):
+def test_owner_confirms_and_the_claim_is_submitted_to_the_registry(claim_and_code, elder, simulator):
     claim, _code = claim_and_code
     services.claim_confirm(actor=elder, claim_id=claim.pk)
     claim.refresh_from_db()
     assert claim.status == Claim.Status.CONFIRMED and claim.confirmed_via == "portal"
-    entry = LedgerEntry.objects.get(claim=claim)
-    assert (entry.kind, entry.amount_hkd, entry.balance_after) == ("claim", -108, 1892)
-    assert entry.amount_rmb == Decimal("100.00") and entry.exchange_rate_id == claim.exchange_rate_id
-    assert entry.hospital_id == claim.hospital_id and entry.department_id == claim.department_id
-    assert Notification.objects.filter(recipient=elder, event="vouchers_claim_debited").exists()
+    assert claim.registry_name == "Voucher system simulator" and claim.registry_reference.startswith("SIM-")
+    assert (claim.paid_own_hkd, claim.paid_reward_hkd, claim.paid_spouse_hkd) == (108, 0, 0)
+    submitted = SimulatedTransaction.objects.get(kind="claim", reference=str(claim.public_id))
+    assert submitted.own_hkd == -108
+    assert list(claim.events.values_list("kind", flat=True)) == ["recorded", "confirmed", "submitted"]
+    message = Notification.objects.get(recipient=elder, event="vouchers_claim_debited")
+    # Born 1954: every year since 2019 up to the HK$8,000 cap, less this claim.
+    assert "HK$7,892 (from Voucher system simulator, as of " in message.body
+
+
+def test_without_a_registry_confirmation_records_consent_and_claims_no_balance(claim_and_code, elder, no_registry):
+    claim, _code = claim_and_code
+    services.claim_confirm(actor=elder, claim_id=claim.pk)
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.CONFIRMED and claim.registry_name == "" and claim.registry_reference == ""
+    assert list(claim.events.values_list("kind", flat=True)) == ["recorded", "confirmed"]
+    message = Notification.objects.get(recipient=elder, event="vouchers_claim_debited")
+    assert "eHealth app" in message.body and "balance is now" not in message.body
+    assert not SimulatedTransaction.objects.exists()
 
 
 def test_service_point_confirms_with_the_right_code(claim_and_code, hospital_admin):
@@ -109,7 +124,7 @@ def test_wrong_codes_are_counted_and_lock_the_code_after_the_limit(claim_and_cod
         services.claim_confirm(actor=hospital_admin, claim_id=claim.pk, code=code)
     claim.refresh_from_db()
     assert claim.status == Claim.Status.PENDING and claim.code_attempts == settings.VOUCHER_CODE_MAX_ATTEMPTS
-    assert not LedgerEntry.objects.filter(claim=claim).exists()
+    assert not claim.events.filter(kind=ClaimEvent.Kind.CONFIRMED).exists()
     # The resident can still confirm in the portal.
     services.claim_confirm(actor=elder, claim_id=claim.pk)
     claim.refresh_from_db()
@@ -129,14 +144,30 @@ def test_strangers_and_other_service_points_cannot_confirm(claim_and_code, other
             services.claim_confirm(actor=actor, claim_id=claim.pk, code=code)
 
 
-def test_insufficient_balance_writes_nothing(hospital_admin, elder, department, rates):
-    claim, _ = record(hospital_admin, elder, department, rmb="2000.00")  # HK$2,170 > HK$2,000
-    entries = LedgerEntry.objects.count()
-    with pytest.raises(ValidationError, match="Not enough vouchers: this claim needs HK\\$2,170 and the balance is HK\\$2,000"):
+def test_not_enough_vouchers_in_the_registry_writes_nothing(hospital_admin, elder, department, rates, simulator):
+    claim, _ = record(hospital_admin, elder, department, rmb="8000.00")  # HK$8,680 > HK$8,000
+    with pytest.raises(ValidationError, match="Not enough vouchers: this claim needs HK\\$8,680 and Voucher system "
+                                              "simulator shows HK\\$8,000 available"):
         services.claim_confirm(actor=elder, claim_id=claim.pk)
     claim.refresh_from_db()
-    assert claim.status == Claim.Status.PENDING and LedgerEntry.objects.count() == entries
+    assert claim.status == Claim.Status.PENDING and claim.registry_reference == ""
+    assert not SimulatedTransaction.objects.exists() and claim.events.count() == 1
     assert not Notification.objects.filter(event="vouchers_claim_debited").exists()
+
+
+def test_a_certificate_of_exemption_holder_uses_vouchers(hospital_admin, coe_elder, department, rates, simulator):
+    claim, _ = record(hospital_admin, coe_elder, department)
+    services.claim_confirm(actor=coe_elder, claim_id=claim.pk)
+    claim.refresh_from_db()
+    assert claim.status == Claim.Status.CONFIRMED and claim.paid_own_hkd == 108
+    assert simulator.balance(services.registries.holder_of(coe_elder)).own_hkd == 8000 - 108
+
+
+def test_a_primary_care_claim_counts_toward_the_reward(hospital_admin, elder, department, rates, simulator):
+    claim, _ = record(hospital_admin, elder, department, rmb="1000.00", primary_care=True)  # HK$1,085
+    services.claim_confirm(actor=elder, claim_id=claim.pk)
+    status = simulator.reward_status(services.registries.holder_of(elder))
+    assert status.granted_this_year and status.designated_spent_hkd == 1085
 
 
 def test_owner_declines(claim_and_code, elder):
@@ -159,7 +190,7 @@ def test_unconfirmed_claims_expire(claim_and_code, elder, settings):
     claim.refresh_from_db()
     assert claim.status == Claim.Status.EXPIRED
     assert Notification.objects.filter(recipient=elder, event="vouchers_claim_expired").count() == 1
-    assert not LedgerEntry.objects.filter(claim=claim).exists()
+    assert list(claim.events.values_list("kind", flat=True)) == ["recorded", "expired"]
 
 
 def test_expiry_task_runs_the_service(claim_and_code, settings):
@@ -170,25 +201,26 @@ def test_expiry_task_runs_the_service(claim_and_code, settings):
     assert expire_claims.delay().get() == 1
 
 
-def test_void_of_a_confirmed_claim_restores_the_balance(claim_and_code, elder, hospital_admin):
+def test_void_of_a_confirmed_claim_gives_the_vouchers_back_in_the_registry(claim_and_code, elder, hospital_admin,
+                                                                            simulator):
     claim, _ = claim_and_code
     services.claim_confirm(actor=elder, claim_id=claim.pk)
     services.claim_void(actor=hospital_admin, claim_id=claim.pk, reason="Charged twice")
-    account = VoucherAccount.objects.get(user=elder)
-    assert balance_of(account) == 2000
-    void = LedgerEntry.objects.get(claim=claim, kind="void")
-    assert (void.amount_hkd, void.recorded_by, void.note) == (108, hospital_admin, "Charged twice")
-    assert account.entries.aggregate(total=Sum("amount_hkd"))["total"] == 2000
-    assert Notification.objects.filter(recipient=elder, event="vouchers_claim_voided").exists()
+    assert simulator.balance(services.registries.holder_of(elder)).own_hkd == 8000
+    assert SimulatedTransaction.objects.get(kind="void", reference=str(claim.public_id)).own_hkd == 108
+    voided = claim.events.get(kind="voided")
+    assert (voided.actor, voided.note) == (hospital_admin, "Charged twice")
+    message = Notification.objects.get(recipient=elder, event="vouchers_claim_voided")
+    assert "HK$8,000 (from Voucher system simulator" in message.body
     with pytest.raises(ValidationError, match="Only a pending or confirmed"):
         services.claim_void(actor=hospital_admin, claim_id=claim.pk, reason="again")
 
 
-def test_void_of_a_pending_claim_writes_no_ledger_entry(claim_and_code, hospital_admin):
+def test_void_of_a_pending_claim_submits_nothing(claim_and_code, hospital_admin, simulator):
     claim, _ = claim_and_code
     services.claim_void(actor=hospital_admin, claim_id=claim.pk, reason="Wrong patient")
     claim.refresh_from_db()
-    assert claim.status == Claim.Status.VOIDED and not LedgerEntry.objects.filter(claim=claim).exists()
+    assert claim.status == Claim.Status.VOIDED and not SimulatedTransaction.objects.exists()
 
 
 def test_void_window_and_scope(claim_and_code, elder, hospital_admin, other_hospital_admin, settings):

@@ -9,7 +9,7 @@ from portal.notifications.models import Notification
 from portal.vouchers import services
 
 
-def test_every_voucher_message_is_sent_in_the_residents_language(hospital_admin, elder, department, rates):
+def test_every_voucher_message_is_sent_in_the_residents_language(hospital_admin, elder, department, rates, simulator):
     elder.language = "zh-hant"
     elder.save()
     claim, code = services.claim_record(actor=hospital_admin, resident=elder, department=department,
@@ -19,13 +19,12 @@ def test_every_voucher_message_is_sent_in_the_residents_language(hospital_admin,
     services.claim_confirm(actor=elder, claim_id=claim.pk)
     services.claim_void(actor=hospital_admin, claim_id=claim.pk, reason="Charged twice")
     messages = {n.event: n for n in Notification.objects.filter(recipient=elder)}
-    assert set(messages) == {"vouchers_allotment", "vouchers_claim_pending", "vouchers_claim_debited",
-                             "vouchers_claim_voided"}
-    assert messages["vouchers_allotment"].subject.startswith("你") and "長者醫療券" in messages["vouchers_allotment"].subject
+    assert set(messages) == {"vouchers_claim_pending", "vouchers_claim_debited", "vouchers_claim_voided"}
     pending = messages["vouchers_claim_pending"]  # the code masked once the claim was confirmed
     assert code not in pending.body and services.CODE_MASK in pending.body and "一次性驗證碼" in pending.body
-    assert "HK$1,892" in messages["vouchers_claim_debited"].body
-    assert "已退回" in messages["vouchers_claim_voided"].body
+    debited = messages["vouchers_claim_debited"].body
+    assert "HK$7,892" in debited and "醫療券系統模擬器" in debited  # the source, in the resident's language
+    assert "HK$8,000" in messages["vouchers_claim_voided"].body and "醫療券系統模擬器" in messages["vouchers_claim_voided"].body
 
 
 def test_expiry_message_in_simplified_chinese(hospital_admin, other_elder, department, rates):
@@ -50,24 +49,48 @@ def test_index_query_count_is_fixed(client_for, elder, hospital_admin, departmen
         assert client.get(reverse("vouchers:index")).status_code == 200
 
 
-def test_demo_data_loads_twice_with_the_same_result(db):
+@pytest.mark.parametrize("registry", ["", "portal.vouchers.simulator.SimulatedVoucherRegistry"])
+def test_demo_data_loads_twice_with_the_same_result(db, settings, registry):
     from portal.accounts import demo as accounts_demo
     from portal.centres import demo as centres_demo
     from portal.hospitals import demo as hospitals_demo
     from portal.vouchers import demo
-    from portal.vouchers.models import Claim, ExchangeRate, LedgerEntry
+    from portal.vouchers.models import (
+        Claim,
+        ExchangeRate,
+        MacaoScheme,
+        MacaoVoucherPlace,
+        ServicePoint,
+        SimulatedTransaction,
+    )
 
+    settings.VOUCHER_REGISTRY = registry
     hospitals_demo.load()
     if hasattr(centres_demo, "load"):
         centres_demo.load()
     accounts_demo.load()
     first = demo.load()
-    assert "voucher balance HK$" in first
-    counts = (ExchangeRate.objects.count(), LedgerEntry.objects.count(), Claim.objects.count())
+    tables = (ExchangeRate, Claim, ServicePoint, MacaoScheme, MacaoVoucherPlace, SimulatedTransaction)
+    counts = [model.objects.count() for model in tables]
     assert demo.load() == first
-    assert (ExchangeRate.objects.count(), LedgerEntry.objects.count(), Claim.objects.count()) == counts
-    assert counts[0] == 12 and Claim.objects.filter(status="pending_confirmation").count() == 1
+    assert [model.objects.count() for model in tables] == counts
+    assert counts[:5] == [12, 3, 21, 2, 3]
+    assert Claim.objects.filter(status="pending_confirmation").count() == 1
     assert Claim.objects.filter(status="confirmed", hospital__slug="hku-szh").count() == 2
+    if registry:
+        assert "balance from the voucher system simulator HK$" in first and "(not a real balance)" in first
+        assert counts[5] > 0
+    else:
+        assert "no voucher registry configured: the portal shows no balance" in first and counts[5] == 0
+    jiangmen = ServicePoint.objects.get(hospital__slug="jiangmen-central")
+    assert (jiangmen.departments_count, jiangmen.departments_note_zh_hant) == (16, "包括急症科")
+    assert not ServicePoint.objects.get(hospital__slug="clifford").departments_published
+    from portal.hospitals.models import Hospital
+
+    clifford = Hospital.objects.get(slug="clifford")
+    assert (clifford.voucher_since_precision, clifford.voucher_since_display) == ("year", "2025")
+    # No default list of designated departments: only the demo's own at HKU-Shenzhen.
+    assert set(Hospital.objects.filter(departments__accepts_vouchers=True).values_list("slug", flat=True)) == {"hku-szh"}
 
 
 def _record(hospital_admin, elder, department):

@@ -1,4 +1,5 @@
-"""Eligibility (calendar-year rule), RMB -> HKD conversion and rounding, the cap."""
+"""Eligibility (calendar-year rule, HKID or Certificate of Exemption), RMB -> HKD
+conversion and rounding. The voucher system's own rules: test_scheme_rules.py."""
 
 from datetime import date
 from decimal import Decimal
@@ -12,8 +13,7 @@ from portal.vouchers import rules
 
 
 def profile(born=date(1961, 3, 8), kind="hkid", number="A123456(3)"):
-    return SimpleNamespace(date_of_birth=born, id_document_type=kind, id_document_number=number,
-                           is_hong_kong_resident=kind == "hkid" and bool(number))
+    return SimpleNamespace(date_of_birth=born, id_document_type=kind, id_document_number=number)
 
 
 def test_eligible_from_1_january_of_the_year_of_the_65th_birthday():
@@ -51,6 +51,11 @@ def test_ineligible_reasons(person, reason, words):
     assert not check.eligible and check.reason == reason and words in check.message
 
 
+def test_a_certificate_of_exemption_is_an_eligibility_document():
+    assert rules.eligibility(profile(kind="coe", number="CE123456/78"), date(2026, 6, 1)).eligible
+    assert not rules.eligibility(profile(kind="coe", number=""), date(2026, 6, 1)).eligible
+
+
 def test_eligible_age_is_a_setting(settings):
     settings.VOUCHER_ELIGIBLE_AGE = 70
     assert not rules.eligibility(profile(born=date(1961, 1, 1)), date(2026, 6, 1)).eligible
@@ -79,6 +84,3 @@ def test_vouchers_never_exceed_the_fee_and_fall_short_by_less_than_a_dollar(rmb,
     assert 0 <= fee - rules.vouchers_for_fee(fee) < 1
 
 
-@pytest.mark.parametrize(("balance", "credit"), [(0, 2000), (5999, 2000), (6000, 2000), (6500, 1500), (8000, 0), (9000, 0)])
-def test_allotment_never_lifts_the_balance_above_the_cap(balance, credit):
-    assert rules.allotment_credit(balance, 2000, 8000) == credit

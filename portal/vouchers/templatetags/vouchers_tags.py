@@ -11,3 +11,13 @@ def dollars(value) -> str:
         return f"{int(value):,}"
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def signed_dollars(value) -> str:
+    """+HK$2,000 or −HK$108 (a true minus sign)."""
+    try:
+        amount = int(value)
+    except (TypeError, ValueError):
+        return ""
+    return f"{'+' if amount >= 0 else '−'}HK${abs(amount):,}"

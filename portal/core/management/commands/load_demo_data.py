@@ -16,7 +16,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"Open {settings.SITE_URL}/ and sign in with any demo account below (password: {demo.DEMO_PASSWORD}):")
         for role, email in demo_accounts():
-            self.stdout.write(f"  {role:<34} {email}")
+            self.stdout.write(f"  {role:<52} {email}")
         self.stdout.write(
             "Staff accounts use two-step sign-in; print a demo account's current code with\n"
             "  DJANGO_SETTINGS_MODULE=portal.settings.local .venv/bin/python manage.py demo_totp EMAIL"

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appointments', '0004_delete_idempotencykey'),
+        ('appointments', '0005_certificate_of_exemption'),
         ('care', '0001_initial'),
     ]
 

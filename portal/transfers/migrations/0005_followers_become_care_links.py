@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('care', '0002_transfer_followers'),
-        ('transfers', '0003_delete_idempotencykey'),
+        ('transfers', '0004_patient_document_type'),
     ]
 
     operations = [
