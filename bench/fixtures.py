@@ -62,7 +62,7 @@ def sessions(users: list[User], *, secret_key: str) -> list[str]:
         for user in users:
             store = engine.SessionStore()
             store[SESSION_KEY] = str(user.pk)
-            store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
             store[HASH_SESSION_KEY] = user.get_session_auth_hash()
             store.create()
             keys.append(store.session_key)

@@ -2,7 +2,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import formats, timezone
@@ -41,6 +41,15 @@ class UserManager(BaseUserManager):
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
+
+    def for_request(self):
+        """Users as a signed-in request needs them (portal.accounts.backends): the
+        profile and centre membership joined and whether they manage a hospital
+        annotated, so the pages' questions about the user's role cost no query."""
+        from portal.hospitals.models import HospitalMembership
+
+        return self.select_related("profile", "centre_membership__centre").annotate(
+            manages_hospitals=models.Exists(HospitalMembership.objects.filter(user=models.OuterRef("pk"))))
 
 
 class User(AbstractUser):
@@ -87,23 +96,20 @@ class User(AbstractUser):
 
     @property
     def is_hospital_admin(self) -> bool:
-        return self.hospital_memberships.exists()
+        annotated = getattr(self, "manages_hospitals", None)  # UserManager.for_request
+        return annotated if annotated is not None else self.hospital_memberships.exists()
 
     @property
     def is_centre_staff(self) -> bool:
-        from portal.centres.models import CentreMembership
-
-        return CentreMembership.objects.filter(user=self).exists()
+        try:
+            return self.centre_membership is not None
+        except ObjectDoesNotExist:
+            return False
 
     @property
     def needs_two_factor(self) -> bool:
-        """Staff of any kind must use TOTP; residents may choose to. One query: the
-        second-factor check asks it on signed-in requests that have not used TOTP."""
-        if self.is_superuser:
-            return True
-        return type(self).objects.filter(pk=self.pk).filter(
-            models.Q(hospital_memberships__isnull=False) | models.Q(centre_membership__isnull=False)
-        ).exists()
+        """Staff of any kind must use TOTP; residents may choose to."""
+        return self.is_superuser or self.is_hospital_admin or self.is_centre_staff
 
     @property
     def preferred_channels(self) -> list[str]:

@@ -44,9 +44,9 @@ def test_search_page_lists_matches_with_map_and_filters(client):
 SEARCH_QUERIES = 3
 # The filter options (cities, specialties, border points) when they are not cached.
 OPTIONS_QUERIES = 3
-# A signed-in page also reads the session and the user, and the layout the unread
-# count and the centre membership.
-SIGNED_IN_QUERIES = 4
+# A signed-in page also reads the session and the user (with their profile and
+# roles: portal.accounts.backends), and the layout the unread count.
+SIGNED_IN_QUERIES = 3
 
 
 @pytest.mark.django_db

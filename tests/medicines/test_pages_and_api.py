@@ -40,9 +40,9 @@ def test_search_page_cross_script_and_filters(client, lorlatinib):
 # their therapeutic area and number of institutions.
 SEARCH_QUERIES = 2
 AREA_QUERIES = 1  # the filter's therapeutic areas, when they are not cached
-# A signed-in page also reads the session and the user, and the layout the unread
-# count and the centre membership.
-SIGNED_IN_QUERIES = 4
+# A signed-in page also reads the session and the user (with their profile and
+# roles: portal.accounts.backends), and the layout the unread count.
+SIGNED_IN_QUERIES = 3
 
 
 def test_search_page_query_count_is_constant(client, db, django_assert_num_queries):
