@@ -8,6 +8,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from portal.appointments import urls as appointments_urls
+from portal.care import urls as care_urls
 from portal.centres import urls as centres_urls
 from portal.core import views as core_views
 from portal.hospitals import urls as hospitals_urls
@@ -24,6 +25,7 @@ DOMAIN_URLS = {
     "transfers": transfers_urls,
     "notifications": notifications_urls,
     "centre": centres_urls,
+    "care": care_urls,
 }
 
 api_v1 = [pattern for module in DOMAIN_URLS.values() for pattern in module.api_urlpatterns]

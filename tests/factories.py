@@ -121,3 +121,24 @@ def make_centre_staff(centre, is_manager=False, **kwargs):
 
 def give_consent(resident, centre):
     return Consent.objects.create(resident=resident, centre=centre)
+
+
+CAREGIVER_RIGHTS = ("appointments", "vouchers", "transfers", "messages")
+
+
+def make_caregiver(elder, caregiver=None, *, rights=CAREGIVER_RIGHTS, relationship="daughter", end_date=None,
+                   transfer=None, **user_fields):
+    """An accepted care relationship: `caregiver` (a new account without any
+    identity document unless given) may do `rights` for `elder`. Returns the link."""
+    from django.utils import timezone
+
+    from portal.care.models import CareLink
+
+    if caregiver is None:
+        user_fields.setdefault("language", "zh-hans")
+        caregiver = ProfileFactory(user=UserFactory(**user_fields), name_en="CHAN Siu Fan", name_zh="陳小芬").user
+    return CareLink.objects.create(
+        elder=elder, caregiver=caregiver, relationship=relationship, status=CareLink.Status.ACTIVE,
+        end_date=end_date, transfer=transfer, created_by=elder, accepted_at=timezone.now(),
+        invite_email=caregiver.email, **dict.fromkeys(rights, True),
+    )

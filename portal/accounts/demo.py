@@ -27,6 +27,9 @@ DEMO_USERS = [
      {"name_en": "LAM Siu Fong", "name_zh": "林小芳", "date_of_birth": date(1946, 2, 14),
       "id_document_type": "coe", "id_document_number": "CE123456/78", "travel_permit_number": "H23456789",
       "phone": "+85291234568"}),
+    # Needs no identity document: a daughter living in Shenzhen (portal.care.demo links her to CHAN Tai Man).
+    ("caregiver@example.com", "Caregiver (HK resident's daughter)", "zh-hans",
+     {"name_en": "CHAN Siu Fan", "name_zh": "陈小芬", "mainland_phone": "+8613812345678"}),
     ("hospital.admin@example.com", "Hospital admin (HKU-Shenzhen)", "en", {"name_en": "LI Wei", "name_zh": "李偉"}),
     ("receiving.admin@example.com", "Hospital admin (Tuen Mun)", "en", {"name_en": "HO Ka Yan", "name_zh": "何嘉欣"}),
     ("centre.staff@example.com", "Service-centre staff (Guangzhou)", "zh-hans", {"name_en": "ZHANG Min", "name_zh": "张敏"}),

@@ -182,6 +182,12 @@ class Appointment(models.Model):
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("booked by")
     )
+    # When a caregiver booked: the care relationship they acted through (its
+    # relationship label shows the resident who booked: "your daughter").
+    booked_via = models.ForeignKey(
+        "care.CareLink", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("booked as caregiver through"),
+    )
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
@@ -237,6 +243,9 @@ class AppointmentEvent(models.Model):
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     on_behalf = models.BooleanField(_("acted for the resident"), default=False)
+    # The care relationship a caregiver acted through (empty: the resident, staff or the hospital).
+    care_link = models.ForeignKey("care.CareLink", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("as caregiver through"))
     from_slot = models.ForeignKey(Slot, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     to_slot = models.ForeignKey(Slot, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     note = models.CharField(max_length=300, blank=True)

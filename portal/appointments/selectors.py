@@ -120,7 +120,7 @@ def appointments_of(*, resident) -> QuerySet[Appointment]:
     return (
         Appointment.objects.filter(resident=resident)
         .select_related("slot__department__hospital", "slot__department__specialty", "booked_by__profile",
-                        "booked_by__centre_membership__centre")
+                        "booked_by__centre_membership__centre", "booked_via")
     )
 
 

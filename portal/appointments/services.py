@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from portal.centres.selectors import staff_can_assist
+from portal.care.doors import ActingFor, acting_for
+from portal.care.models import Right
 from portal.core.constraints import violated_constraint
 from portal.core.translated import translated_columns
 from portal.hospitals.selectors import user_manages_hospital
@@ -105,13 +106,13 @@ class NotPermitted(Exception):
 
 # --- helpers ------------------------------------------------------------------
 
-def _acting_for(actor, resident) -> bool:
-    """True if staff act on behalf of the resident; raise if the actor may not."""
-    if actor.pk == resident.pk:
-        return False
-    if staff_can_assist(actor, resident):
-        return True
-    raise NotPermitted
+def _acting_for(actor, resident) -> ActingFor:
+    """Who `actor` is to `resident` (themself, their caregiver with the right to
+    manage appointments, or staff of a centre they consent to); raise if none."""
+    acting = acting_for(actor, resident, Right.APPOINTMENTS)
+    if acting is None:
+        raise NotPermitted
+    return acting
 
 
 def _new_reference() -> str:
@@ -231,10 +232,11 @@ def _cancel_reminders(appointment: Appointment) -> None:
     cancel_pending(group_key=f"appointment:{appointment.pk}", unsent=True)
 
 
-def _event(appointment, action, *, actor, on_behalf=False, from_slot=None, to_slot=None, note="") -> None:
+def _event(appointment, action, *, actor, acting: ActingFor | None = None, from_slot=None, to_slot=None,
+           note="") -> None:
     AppointmentEvent.objects.create(
-        appointment=appointment, action=action, actor=actor, on_behalf=on_behalf,
-        from_slot=from_slot, to_slot=to_slot, note=note[:300],
+        appointment=appointment, action=action, actor=actor, on_behalf=bool(acting and acting.on_behalf),
+        care_link=acting.care_link if acting else None, from_slot=from_slot, to_slot=to_slot, note=note[:300],
     )
 
 
@@ -250,11 +252,12 @@ def appointment_book(
     pay_with_vouchers: bool = False,
 ) -> Appointment:
     """Book a place in a slot for `resident`, acting as `actor` (the resident, or
-    centre staff with the resident's consent): lock the slot row, count the
+    centre staff with the resident's consent, or a caregiver with the right to
+    manage their appointments): lock the slot row, count the
     places taken, insert the appointment with the lowest free seat, its event
     row and the confirmation. The reminders are created by the reminder sweep
     when they come due (`appointment_reminders_send`)."""
-    on_behalf = _acting_for(actor, resident)
+    acting = _acting_for(actor, resident)
     now = timezone.now()
     reason = reason.strip()
     if not reason:
@@ -275,7 +278,7 @@ def appointment_book(
             appointment = Appointment.objects.create(
                 reference=_new_reference(), resident=resident, slot=slot, starts_at=slot.starts_at,
                 seat=seat, seat_limit=slot.capacity, reason=reason[:500], id_document=id_document,
-                pay_with_vouchers=pay_with_vouchers, booked_by=actor,
+                pay_with_vouchers=pay_with_vouchers, booked_by=actor, booked_via=acting.care_link,
                 reminders_done=_reminders_passed(slot.starts_at, now=now),
             )
             if slot.resident_waiting:
@@ -284,7 +287,7 @@ def appointment_book(
                     status__in=[WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED],
                     date=timezone.localtime(slot.starts_at).date(),
                 ).update(status=WaitlistEntry.Status.ACCEPTED)
-            _event(appointment, AppointmentEvent.Action.BOOKED, actor=actor, on_behalf=on_behalf, to_slot=slot)
+            _event(appointment, AppointmentEvent.Action.BOOKED, actor=actor, acting=acting, to_slot=slot)
             notify(recipient=resident, event="appointment_booked", context=_context(appointment, slot),
                    link=_link(resident, "detail", appointment.reference))
     except IntegrityError as error:
@@ -310,7 +313,7 @@ def _alternatives(slot_id: int, resident) -> list[Slot]:
 
 def appointment_reschedule(*, actor, resident, reference: str, slot_id: int) -> Appointment:
     """Move an active appointment to another slot of the same department, before the cut-off."""
-    on_behalf = _acting_for(actor, resident)
+    acting = _acting_for(actor, resident)
     now = timezone.now()
     with transaction.atomic():
         appointment = (
@@ -352,7 +355,7 @@ def appointment_reschedule(*, actor, resident, reference: str, slot_id: int) -> 
         WaitlistEntry.objects.filter(
             resident=resident, offered_slot=new_slot, status=WaitlistEntry.Status.OFFERED
         ).update(status=WaitlistEntry.Status.ACCEPTED)
-        _event(appointment, AppointmentEvent.Action.RESCHEDULED, actor=actor, on_behalf=on_behalf,
+        _event(appointment, AppointmentEvent.Action.RESCHEDULED, actor=actor, acting=acting,
                from_slot=old_slot, to_slot=new_slot)
         _cancel_reminders(appointment)
         # A service-centre escort for this visit moves with it (its escort is told).
@@ -367,7 +370,7 @@ def appointment_reschedule(*, actor, resident, reference: str, slot_id: int) -> 
 
 
 def appointment_cancel(*, actor, resident, reference: str) -> Appointment:
-    on_behalf = _acting_for(actor, resident)
+    acting = _acting_for(actor, resident)
     now = timezone.now()
     with transaction.atomic():
         appointment = Appointment.objects.select_for_update().filter(resident=resident, reference=reference).first()
@@ -378,18 +381,18 @@ def appointment_cancel(*, actor, resident, reference: str) -> Appointment:
         slot = appointment.slot = _lock_slots([appointment.slot_id])[appointment.slot_id]
         hospital_settings = selectors.booking_settings_for(slot.department.hospital)
         _check_cutoff(appointment, hours=hospital_settings.cancel_cutoff_hours, now=now)
-        _cancel(appointment, slot=slot, actor=actor, on_behalf=on_behalf, action=AppointmentEvent.Action.CANCELLED, now=now)
+        _cancel(appointment, slot=slot, actor=actor, acting=acting, action=AppointmentEvent.Action.CANCELLED, now=now)
         notify(recipient=resident, event="appointment_cancelled", context=_context(appointment, slot),
                link=_link(resident, "index"))
         _offer_freed_place(slot, now=now)
     return appointment
 
 
-def _cancel(appointment, *, slot, actor, on_behalf, action, now, note="") -> None:
+def _cancel(appointment, *, slot, actor, acting, action, now, note="") -> None:
     appointment.status = Appointment.Status.CANCELLED
     appointment.cancelled_at = now
     appointment.save(update_fields=["status", "cancelled_at", "updated_at"])
-    _event(appointment, action, actor=actor, on_behalf=on_behalf, from_slot=slot, note=note)
+    _event(appointment, action, actor=actor, acting=acting, from_slot=slot, note=note)
     _cancel_reminders(appointment)
     # An escort booked with a service centre for this visit is no longer needed
     # (same transaction; the assigned escort is told).
@@ -440,7 +443,7 @@ def slot_block(*, actor, slot_id: int, reason: str = "") -> int:
             Appointment.objects.select_for_update(of=("self",)).filter(slot=slot, status=Appointment.Status.BOOKED).select_related("resident")
         )
         for appointment in affected:
-            _cancel(appointment, slot=slot, actor=actor, on_behalf=False, action=AppointmentEvent.Action.SLOT_BLOCKED,
+            _cancel(appointment, slot=slot, actor=actor, acting=None, action=AppointmentEvent.Action.SLOT_BLOCKED,
                     now=now, note=reason)
             notify(recipient=appointment.resident, event="slot_blocked",
                    context={**_context(appointment, slot), "reason": reason},

@@ -1,12 +1,12 @@
 """Resident pages for booking, changing and cancelling appointments. The same
-views serve centre staff acting for a consenting resident under
+views serve caregivers with the right to manage a resident's appointments, and
+centre staff acting for a consenting resident, under
 /appointments/for/<resident id>/... (`resident_id` in the URL)."""
 
 from datetime import date, timedelta
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.validators import slug_re
@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.centres.selectors import staff_can_assist
+from portal.care.doors import CareRefused, resident_acted_for
+from portal.care.models import Right
 from portal.hospitals.models import Department, Hospital
 
 from . import selectors, services
@@ -28,30 +29,47 @@ from .models import Appointment
 
 def on_behalf(view):
     """Wraps every page under /appointments/for/<resident id>/ (see urls.py): the
-    one place where centre staff reach a resident's appointments. Not staff of a
-    centre the resident currently consents to: 404. No fresh reason for this case
-    in the session: off to the centre console to give one first, then back here.
-    Each read (GET) is written to the resident's access log with that reason;
-    writes (POST) are recorded on the appointment itself, as done on behalf."""
+    one place where someone else reaches a resident's appointments.
+
+    - A caregiver with the right to manage the resident's appointments
+      (portal.care's rule, checked in the database on every request): each read
+      (GET) is written to the resident's access log; writes are recorded on the
+      appointment, with the care relationship they acted through.
+    - Staff of a centre the resident currently consents to: no fresh reason for
+      this case in the session: off to the centre console to give one first, then
+      back here. Each read is logged with that reason; writes are recorded on the
+      appointment, as done on behalf.
+    - A caregiver whose right was withdrawn or ended: a page saying so (403).
+    - Anyone else: 404."""
     from urllib.parse import urlencode
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, resident_id: int, **kwargs) -> HttpResponse:
+        from portal.care.services import access_log_record as care_access_log_record
         from portal.centres.selectors import case_reason
         from portal.centres.services import access_log_record
 
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        resident = get_user_model().objects.select_related("profile").filter(pk=resident_id).first()
-        if resident is None or resident.pk == request.user.pk or not staff_can_assist(request.user, resident):
+        if resident_id == request.user.pk:
             raise Http404
-        why = case_reason(request, resident.pk)
-        if not why:
-            return redirect(reverse("centres:case_open", args=[resident.pk]) + "?"
-                            + urlencode({"next": request.get_full_path()}))
-        if request.method in ("GET", "HEAD"):
-            access_log_record(staff=request.user, resident=resident, what="appointments", why=why)
+        try:
+            acting = resident_acted_for(request.user, resident_id, Right.APPOINTMENTS)
+        except CareRefused as refused:
+            return render(request, "care/refused.html", {"message": refused.message}, status=403)
+        resident = acting.resident
+        if acting.care_link is not None:
+            if request.method in ("GET", "HEAD"):
+                care_access_log_record(link=acting.care_link, what="appointments")
+        else:
+            why = case_reason(request, resident.pk)
+            if not why:
+                return redirect(reverse("centres:case_open", args=[resident.pk]) + "?"
+                                + urlencode({"next": request.get_full_path()}))
+            if request.method in ("GET", "HEAD"):
+                access_log_record(staff=request.user, resident=resident, what="appointments", why=why)
         request.appointments_acting_for = resident
+        request.care_link = acting.care_link
         return view(request, *args, resident_id=resident_id, **kwargs)
 
     return wrapper
@@ -197,7 +215,7 @@ def _detail_context(appointment: Appointment) -> dict:
         "settings": hospital_settings,
         "can_cancel": active and appointment.starts_at - timedelta(hours=hospital_settings.cancel_cutoff_hours) > now,
         "can_reschedule": active and appointment.starts_at - timedelta(hours=hospital_settings.reschedule_cutoff_hours) > now,
-        "events": list(appointment.events.select_related("actor__profile")),
+        "events": list(appointment.events.select_related("actor__profile", "care_link")),
     }
 
 
@@ -211,7 +229,7 @@ def detail(request: HttpRequest, reference: str, resident_id: int | None = None)
     return render(request, "appointments/detail.html", {
         "acting_for": acting_for, **_detail_context(appointment),
         "escorts": escorts, "escort_open": any(escort.status != "cancelled" for escort in escorts),
-        "escort_request_url": _escort_request_url(acting_for, appointment),
+        "escort_request_url": "" if getattr(request, "care_link", None) else _escort_request_url(acting_for, appointment),
     })
 
 

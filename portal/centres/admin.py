@@ -46,10 +46,10 @@ class ConsentAdmin(admin.ModelAdmin):
 class AccessLogEntryAdmin(admin.ModelAdmin):
     """Read-only, for superusers: the log is append-only (no add, change or delete)."""
 
-    list_display = ("at", "staff", "centre", "resident", "what", "why")
+    list_display = ("at", "actor", "centre", "care_link", "resident", "what", "why")
     list_filter = ("centre", "what")
     date_hierarchy = "at"
-    readonly_fields = ("staff", "centre", "resident", "what", "why", "at")
+    readonly_fields = ("actor", "centre", "care_link", "resident", "what", "why", "at")
 
     def has_module_permission(self, request):
         return request.user.is_superuser

@@ -96,18 +96,29 @@ class ResidentDetail(generics.GenericAPIView):
 
 
 class AccessLogEntrySerializer(serializers.ModelSerializer):
-    staff_name = serializers.CharField(source="staff.display_name")
-    centre_name = serializers.CharField(source="centre.name")
+    actor_name = serializers.CharField(source="actor.display_name")
+    centre_name = serializers.SerializerMethodField(help_text="The service centre of a staff member's read; "
+                                                              "null for a caregiver's.")
+    caregiver_relationship = serializers.SerializerMethodField(
+        help_text="For a caregiver's read: who they are to you (e.g. daughter); null for staff.")
     what_label = serializers.CharField()
     why_label = serializers.CharField()
 
     class Meta:
         model = AccessLogEntry
-        fields = ["id", "at", "staff_name", "centre_name", "what", "what_label", "why", "why_label"]
+        fields = ["id", "at", "actor_name", "centre_name", "caregiver_relationship", "what", "what_label", "why",
+                  "why_label"]
+
+    def get_centre_name(self, entry) -> str | None:
+        return entry.centre.name if entry.centre_id else None
+
+    def get_caregiver_relationship(self, entry) -> str | None:
+        return str(entry.care_link.get_relationship_display()) if entry.care_link_id else None
 
 
 class MyAccessLog(generics.ListAPIView):
-    """Your own access log: who of which centre opened your data, what and why."""
+    """Your own access log: who opened your data (staff of which centre, or which of your
+    caregivers), what and why."""
 
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = AccessLogEntrySerializer
@@ -117,4 +128,5 @@ class MyAccessLog(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return AccessLogEntry.objects.none()
-        return AccessLogEntry.objects.filter(resident=self.request.user).select_related("staff__profile", "centre")
+        return AccessLogEntry.objects.filter(resident=self.request.user).select_related(
+            "actor__profile", "centre", "care_link")

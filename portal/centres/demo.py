@@ -84,6 +84,6 @@ def load_late() -> str:
     if created:
         ClaimEvent.objects.create(claim=claim, from_status="", to_status=claim.status, actor=staff)
     if not AccessLogEntry.objects.filter(resident=resident, centre=centre).exists():
-        AccessLogEntry.objects.create(staff=staff, centre=centre, resident=resident, what=AccessWhat.CASE,
+        AccessLogEntry.objects.create(actor=staff, centre=centre, resident=resident, what=AccessWhat.CASE,
                                       why=AccessReason.CLAIM)
     return "1 case note, 1 escort, 1 insurance claim for the demo resident"

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts import identity
 from portal.hospitals.models import Hospital
 
-from .models import AccessReason, EscortLanguage, InsuranceClaim, ServiceCentre
+from .models import STAFF_REASONS, EscortLanguage, InsuranceClaim, ServiceCentre
 from .selectors import normalise_digits
 from .services import CONSENT_MONTHS, DEFAULT_CONSENT_MONTHS, DOCUMENT_MAX_BYTES
 
@@ -75,7 +75,7 @@ OTHER = "other"
 class CaseOpenForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Why are you opening this case?"), widget=forms.RadioSelect,
-        choices=[*AccessReason.choices, (OTHER, _("Another reason (write it below)"))],
+        choices=[*STAFF_REASONS, (OTHER, _("Another reason (write it below)"))],
         help_text=_("The resident sees this reason in their access log."),
         error_messages={"required": _("Choose why you are opening this case.")},
     )

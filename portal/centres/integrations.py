@@ -57,6 +57,7 @@ def case_sections(resident) -> list[CaseSection]:
 ON_BEHALF_ACTIONS: tuple[tuple[str, object], ...] = (
     ("appointments:for_index", _("Book, change or cancel appointments for this resident")),
     ("transfers:new_for", _("File an ambulance transfer request for this resident")),
+    ("care:record", _("Record a caregiver on the resident's signed consent form")),
 )
 
 

@@ -264,6 +264,7 @@ class AccessWhat(models.TextChoices):
     TRANSFERS = "transfers", _("Ambulance transfers")
     TRANSFER_DOCUMENT = "transfer_document", _("Ambulance transfer document")
     VOUCHERS = "vouchers", _("Voucher activity")
+    CARE_CONSENT = "care_consent", _("Signed consent for a caregiver")
 
 
 class AccessReason(models.TextChoices):
@@ -275,16 +276,26 @@ class AccessReason(models.TextChoices):
     TRANSFER = "transfer", _("Ambulance transfer")
     VOUCHER = "voucher", _("Voucher question")
     ENQUIRY = "enquiry", _("The resident asked us for help")
+    # Not offered to staff: the reason of every caregiver's read.
+    CAREGIVER = "caregiver", _("As your caregiver, with the rights you gave")
+
+
+STAFF_REASONS = [choice for choice in AccessReason.choices if choice[0] != AccessReason.CAREGIVER]
 
 
 class AccessLogEntry(models.Model):
-    """Append-only: who of which centre opened which resident's data, what and why.
+    """Append-only: who opened which resident's data, what and why. The one access
+    log of a resident: staff of a service centre (`centre`), and caregivers acting
+    through a care relationship (`care_link`, portal.care).
 
     Nothing in the portal updates or deletes a row (services, admin); on PostgreSQL
     a trigger refuses UPDATE and DELETE outright (migration 0003)."""
 
-    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("staff member"))
-    centre = models.ForeignKey(ServiceCentre, on_delete=models.PROTECT, related_name="+", verbose_name=_("service centre"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who"))
+    centre = models.ForeignKey(ServiceCentre, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("service centre"))
+    care_link = models.ForeignKey("care.CareLink", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                  verbose_name=_("as caregiver"))
     resident = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_log_entries")
     what = models.CharField(_("what"), max_length=40)
     why = models.CharField(_("why"), max_length=200)
@@ -295,9 +306,17 @@ class AccessLogEntry(models.Model):
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log entries")
         indexes = [models.Index(fields=["resident", "-at"], name="centres_access_resident_at")]
+        constraints = [
+            # Staff of a centre, or a caregiver: one of the two, never both.
+            models.CheckConstraint(
+                condition=models.Q(centre__isnull=False, care_link__isnull=True)
+                | models.Q(centre__isnull=True, care_link__isnull=False),
+                name="centres_access_staff_or_caregiver",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.staff_id} -> {self.resident_id}: {self.what}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} -> {self.resident_id}: {self.what}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
@@ -313,4 +332,6 @@ class AccessLogEntry(models.Model):
 
     @property
     def why_label(self) -> str:
+        if self.why == AccessReason.CAREGIVER and self.care_link_id is None:
+            return self.why  # typed by staff as their own reason
         return str(AccessReason(self.why).label) if self.why in AccessReason.values else self.why

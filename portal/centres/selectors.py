@@ -193,7 +193,7 @@ def claim_for_staff(staff, claim_id) -> InsuranceClaim | None:
 
 def access_log_of(resident, limit: int = 200) -> list[AccessLogEntry]:
     return list(
-        AccessLogEntry.objects.filter(resident=resident).select_related("staff__profile", "centre")[:limit]
+        AccessLogEntry.objects.filter(resident=resident).select_related("actor__profile", "centre", "care_link")[:limit]
     )
 
 

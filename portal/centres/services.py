@@ -103,7 +103,7 @@ def access_log_record(*, staff, resident, what: str, why: str) -> AccessLogEntry
     why = (why or "").strip()[:200]
     if not why:
         raise ValidationError(_("Say why you are opening this resident's data."), code="access_reason")
-    return AccessLogEntry.objects.create(staff=staff, centre=centre, resident=resident, what=str(what)[:40], why=why)
+    return AccessLogEntry.objects.create(actor=staff, centre=centre, resident=resident, what=str(what)[:40], why=why)
 
 
 # --- Case notes --------------------------------------------------------------------

@@ -30,6 +30,11 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # A caregiver's copy of a message to the person they care for, sent through
+    # this care relationship (empty: the recipient's own message). The sender
+    # checks the relationship still grants copies just before sending.
+    care_link = models.ForeignKey("care.CareLink", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="copies", verbose_name=_("copy through care relationship"))
 
     class Meta:
         ordering = ["-send_after", "-id"]

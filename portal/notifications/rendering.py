@@ -7,6 +7,11 @@ subject.txt, body.txt and (optional) body.html. A body.html extends
 one gets its text body in the same layout (notifications/email_default.html).
 Templates receive the event's context plus `recipient`, `link` (as given),
 `link_url` (absolute), `subject` (HTML only), `site_url` and `language`.
+
+A caregiver's copy (a notification with a `care_link`) is the event's message as
+the person cared for receives it (`recipient` is that person), rendered in the
+caregiver's language, inside the "care_copy" event's templates, which say whose
+message it is.
 """
 
 from dataclasses import dataclass
@@ -50,6 +55,13 @@ def render_notification(notification) -> RenderedMessage:
     """A notification rendered from its event, context, link and language (the
     recipient's, chosen when it was written); nothing is saved."""
     context = {**(notification.context or {}), "recipient": notification.recipient, "link": notification.link}
-    rendered = render_event(notification.event, context, notification.language)
+    if notification.care_link_id is not None:
+        care_link = notification.care_link
+        inner = render_event(notification.event, {**context, "recipient": care_link.elder}, notification.language)
+        context.update({"care_link": care_link, "elder": care_link.elder, "copy_subject": inner.subject,
+                        "copy_text": inner.text})
+        rendered = render_event("care_copy", context, notification.language)
+    else:
+        rendered = render_event(notification.event, context, notification.language)
     # An empty subject would leave nothing to show in the inbox's list.
     return RenderedMessage(subject=rendered.subject or notification.event, text=rendered.text, html=rendered.html)

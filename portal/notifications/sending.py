@@ -3,7 +3,9 @@
 The Delivery row is the truth; Celery only carries wake-up calls.
 
 Claim and finish (`deliver`, the one path of the task and of every delivery the
-outbox sweeper queues). A worker sends a delivery only after claiming it with
+outbox sweeper queues). A caregiver's copy is sent only if, once claimed, its care
+relationship still grants copies (portal.care.selectors.link_grants); if not, the
+claim ends as CANCELLED. A worker sends a delivery only after claiming it with
 one conditional UPDATE (PENDING and due -> SENDING, with a fresh claim token).
 Only the worker whose UPDATE changed the row sends; a task run twice, or
 redelivered by the broker after a restart, finds the row no longer PENDING and
@@ -106,7 +108,21 @@ def _claim(delivery_id: int) -> Delivery | None:
     ).update(state=Delivery.State.SENDING, claimed_at=now, claim_token=token, attempts=F("attempts") + 1)
     if not claimed:
         return None
-    return Delivery.objects.select_related("notification__recipient__profile").get(id=delivery_id)
+    delivery = Delivery.objects.select_related("notification__recipient__profile").get(id=delivery_id)
+    care_link_id = delivery.notification.care_link_id
+    if care_link_id is not None and not _copy_still_allowed(care_link_id):
+        # A caregiver's copy whose right ended (revoked, changed, or past its
+        # last day) after it was written: not sent.
+        _finish(delivery, state=Delivery.State.CANCELLED, last_error="The caregiver no longer receives copies.")
+        return None
+    return delivery
+
+
+def _copy_still_allowed(care_link_id: int) -> bool:
+    from portal.care.models import Right
+    from portal.care.selectors import link_grants
+
+    return link_grants(care_link_id, Right.MESSAGES)
 
 
 def _finish(delivery: Delivery, **fields) -> bool:

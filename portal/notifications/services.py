@@ -47,6 +47,9 @@ def notify(
     link: str = "",
     group_key: str = "",
     send_after: datetime | None = None,
+    about=None,
+    copies: bool = True,
+    withhold_from_copies: dict[str, str] | None = None,
 ) -> Notification:
     """Record a message for `recipient` and queue its deliveries after commit.
 
@@ -58,13 +61,45 @@ def notify(
     `link`. `send_after` schedules the message (the outbox sweeper queues it when
     due; it shows in the inbox from then on); `group_key` lets it be cancelled
     later with `cancel_pending(group_key=...)`.
+
+    Copies: each caregiver who may receive the recipient's messages now
+    (portal.care.selectors.copy_links, the one rule; `about` names the transfer a
+    message is about, for caregivers limited to one transfer) gets their own
+    copy, in their own language and channels, pointing at the page they use to
+    act for the recipient. A context value named in `withhold_from_copies`
+    (key -> the care right that lets a caregiver see it, e.g. a one-time code)
+    is left out of the copies of caregivers without that right. `copies=False`
+    for messages about the recipient's own account (welcome, care links).
+    The sender checks again that the right is still there just before a copy
+    goes out (sending._claim).
     """
+    notification = _record(recipient=recipient, event=event, context=dict(context or {}), link=link,
+                           group_key=group_key, send_after=send_after)
+    if copies:
+        from portal.care.selectors import copy_links, copy_url
+
+        for care_link in copy_links(recipient, about=about):
+            caregiver = care_link.caregiver
+            copy_context = dict(context or {})
+            for key, right in (withhold_from_copies or {}).items():
+                if key in copy_context and not getattr(care_link, right):
+                    del copy_context[key]
+                    copy_context["withheld"] = True
+            _record(recipient=caregiver, event=event, context=copy_context,
+                    link=copy_url(link, elder=recipient, language=language_of(caregiver)),
+                    group_key=group_key, send_after=send_after, care_link=care_link)
+    return notification
+
+
+def _record(*, recipient, event: str, context: dict, link: str, group_key: str, send_after: datetime | None,
+            care_link=None) -> Notification:
+    """Write one message (rendered) and its deliveries, queued on commit."""
     now = timezone.now()
     due = send_after or now
     immediate = due <= now
     notification = Notification(
-        recipient=recipient, event=event, context=dict(context or {}), language=language_of(recipient),
-        link=link, group_key=group_key, send_after=due,
+        recipient=recipient, event=event, context=context, language=language_of(recipient),
+        link=link, group_key=group_key, send_after=due, care_link=care_link,
     )
     rendered = render_notification(notification)
     notification.subject, notification.body, notification.body_html = rendered.subject, rendered.text, rendered.html
@@ -87,13 +122,32 @@ def notify(
     return notification
 
 
+def copies_cancel(*, care_link) -> int:
+    """A caregiver's copies sent through `care_link` that have not gone out are
+    not sent (the relationship ended, or lost its "messages" right). What was
+    sent stays in their inbox. Returns how many messages were cancelled."""
+    with transaction.atomic():
+        ids = list(Notification.objects.filter(care_link=care_link, cancelled_at__isnull=True,
+                                               deliveries__state=Delivery.State.PENDING)
+                   .values_list("id", flat=True).distinct())
+        ids += list(Notification.objects.filter(care_link=care_link, cancelled_at__isnull=True,
+                                                send_after__gt=timezone.now()).values_list("id", flat=True))
+        if not ids:
+            return 0
+        # Deliveries first, as cancel_pending: a claim and this UPDATE lock the same rows.
+        Delivery.objects.filter(notification_id__in=ids, state=Delivery.State.PENDING).update(
+            state=Delivery.State.CANCELLED, claim_token=None)
+        return Notification.objects.filter(id__in=set(ids)).update(cancelled_at=timezone.now())
+
+
 def context_value_mask(*, group_key: str, event: str, key: str, mask: str) -> int:
     """Replace the value of `key` in the context of a group's `event` messages with
     `mask`, and render them again: for a value that must not outlive its use,
     such as a one-time code. What was already sent is not recalled. Returns how
     many messages changed."""
     changed = 0
-    messages = Notification.objects.select_for_update(of=("self",)).select_related("recipient__profile")
+    messages = Notification.objects.select_for_update(of=("self",)).select_related(
+        "recipient__profile", "care_link__elder__profile")
     for notification in messages.filter(group_key=group_key, event=event):
         if (notification.context or {}).get(key) in (None, mask):
             continue
@@ -173,4 +227,5 @@ def notify_welcome(*, user) -> Notification | None:
             return None
         with translation.override(language_of(user)):
             link = reverse("core:home")
-        return notify(recipient=user, event=WELCOME_EVENT, context={}, link=link, group_key=f"welcome:{user.pk}")
+        return notify(recipient=user, event=WELCOME_EVENT, context={}, link=link, group_key=f"welcome:{user.pk}",
+                      copies=False)

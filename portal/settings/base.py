@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "portal.appointments",
     "portal.vouchers",
     "portal.transfers",
+    "portal.care",
 ]
 
 MIDDLEWARE = [

@@ -2,11 +2,9 @@
 /api/v1/transfers/<id>/moves/. Every object comes from selectors scoped to the
 user (404 outside it); moves go through the same services as the pages."""
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as DrfPermissionDenied
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -14,6 +12,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.accounts.models import IDENTITY_DOCUMENT_CHOICES
+from portal.care.api import ActingForOut
+from portal.care.doors import RESIDENT_HELP, ActingFor, acting_for_out, api_resident_acted_for
+from portal.care.models import Right
+from portal.care.services import access_log_record as care_access_log_record
 from portal.core.bad_input import DateTimeField
 from portal.core.idempotency import IDEMPOTENCY_KEY, IDEMPOTENCY_RESPONSES, idempotent
 from portal.core.schema import ErrorDetail
@@ -38,11 +40,18 @@ class EventOutput(serializers.ModelSerializer):
         fields = ["from_state", "to_state", "to_state_label", "role", "note", "at"]
 
 
+@extend_schema_field({"type": "string", "pattern": r"^[0-2][0-9]:[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$",
+                      "nullable": True, "description": "Hong Kong time, HH:MM:SS (no offset)."})
+class LocalTime(serializers.TimeField):
+    """A wall-clock time without an offset: OpenAPI's `format: time` would demand one."""
+
+
 class TransferOutput(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display")
     sending_hospital = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     receiving_hospital = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     border_point = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    preferred_time = LocalTime(read_only=True, allow_null=True)
 
     class Meta:
         model = TransferRequest
@@ -53,13 +62,19 @@ class TransferOutput(serializers.ModelSerializer):
 class TransferDetailOutput(TransferOutput):
     events = EventOutput(many=True, read_only=True)
     details = serializers.SerializerMethodField()
+    acting_for = serializers.SerializerMethodField(
+        help_text="Whom the request that made this answer acted for, when not yourself.")
 
     class Meta(TransferOutput.Meta):
-        fields = [*TransferOutput.Meta.fields, "events", "details"]
+        fields = [*TransferOutput.Meta.fields, "events", "details", "acting_for"]
+
+    @extend_schema_field(ActingForOut(allow_null=True))
+    def get_acting_for(self, transfer):
+        return acting_for_out(self.context.get("acting"))
 
     @extend_schema_field(serializers.JSONField(allow_null=True))
     def get_details(self, transfer):
-        """Clinical details for the parties; followers only get the timeline."""
+        """Clinical details for the parties; a caregiver limited to this one transfer gets the timeline."""
         if not selectors.can_see_details(self.context["request"].user, transfer):
             return None
         return {
@@ -82,7 +97,7 @@ class EscortInput(serializers.Serializer):
 class TransferInput(serializers.Serializer):
     route = serializers.PrimaryKeyRelatedField(queryset=Route.objects.filter(is_active=True))
     reverse_direction = serializers.BooleanField(default=False)
-    for_resident = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1, help_text="Centre staff: the consenting resident's id.")
+    resident = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1, help_text=RESIDENT_HELP)
     patient_kind = serializers.ChoiceField(choices=TransferRequest.PatientKind.choices)
     patient_email = serializers.EmailField(required=False)
     patient_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
@@ -114,12 +129,8 @@ class TransferListCreate(APIView):
         data = TransferInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        requester = request.user
-        resident_id = values.pop("for_resident", None)
-        if resident_id is not None and resident_id != request.user.pk:
-            requester = get_user_model().objects.filter(pk=resident_id, is_active=True).first()
-            if requester is None or not selectors.may_request_transfer_for(request.user, requester):
-                raise NotFound
+        acting = api_resident_acted_for(request, values.pop("resident", None), Right.TRANSFERS, write=True)
+        requester = acting.resident
         patient_email = values.pop("patient_email", "")
         patient_user = None
         if values["patient_kind"] == TransferRequest.PatientKind.RESIDENT:
@@ -129,11 +140,8 @@ class TransferListCreate(APIView):
                                                 patient_user=patient_user, **values)
         except (ValidationError, PermissionDenied) as error:
             raise _drf_error(error) from error
-        return self._answer(transfer)
-
-    def _answer(self, transfer):
-        transfer = selectors.transfer_for(self.request.user, transfer.pk)
-        return Response(TransferDetailOutput(transfer, context={"request": self.request}).data,
+        transfer = selectors.transfer_for(request.user, transfer.pk)
+        return Response(TransferDetailOutput(transfer, context={"request": request, "acting": acting}).data,
                         status=status.HTTP_201_CREATED)
 
 
@@ -143,7 +151,15 @@ class TransferDetail(generics.RetrieveAPIView):
     queryset = TransferRequest.objects.none()  # for the schema; objects come from the scoped selector
 
     def get_object(self):
-        return selectors.transfer_for(self.request.user, self.kwargs["pk"])
+        transfer = selectors.transfer_for(self.request.user, self.kwargs["pk"])
+        link = selectors.caregiver_reading(self.request.user, transfer)
+        if link is not None:  # a caregiver's read goes into the elder's access log, and the answer says for whom
+            care_access_log_record(link=link, what="transfers")
+            self.acting = ActingFor(resident=link.elder, care_link=link)
+        return transfer
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "acting": getattr(self, "acting", None)}
 
 
 class MoveInput(serializers.Serializer):

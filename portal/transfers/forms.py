@@ -112,10 +112,6 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("Document"), help_text=_("PDF, JPEG or PNG, up to 10 MB."))
 
 
-class FollowerForm(forms.Form):
-    email = forms.EmailField(label=_("Family member's account e-mail"))
-
-
 class MoveForm(forms.Form):
     """The target state comes from the button's form (`to`); the prefix is the target."""
 

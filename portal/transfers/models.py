@@ -1,5 +1,6 @@
-"""Cross-boundary ambulance transfers: supported routes, requests, their escorts,
-attachments and followers, and the append-only log of every state change."""
+"""Cross-boundary ambulance transfers: supported routes, requests, their escorts
+and attachments, and the append-only log of every state change. Family members
+follow a transfer through a care relationship (portal.care)."""
 
 import secrets
 
@@ -174,24 +175,6 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class Follower(models.Model):
-    """A family member the requester lets follow the timeline (read only)."""
-
-    transfer = models.ForeignKey(TransferRequest, on_delete=models.CASCADE, related_name="followers")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_transfers")
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        verbose_name = _("follower")
-        verbose_name_plural = _("followers")
-        constraints = [models.UniqueConstraint(fields=["transfer", "user"], name="transfers_follower_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.user} follows {self.transfer}"
-
-
 class TransferEvent(models.Model):
     """Append-only: one row per state change, written with the change."""
 
@@ -200,6 +183,9 @@ class TransferEvent(models.Model):
     to_state = models.CharField(_("to"), max_length=30, choices=State.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     role = models.CharField(_("as"), max_length=12, choices=Role.choices)
+    # The care relationship a caregiver acted through (empty: anyone else).
+    care_link = models.ForeignKey("care.CareLink", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                  verbose_name=_("as caregiver through"))
     note = models.TextField(_("note or reason"), blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True)
 

@@ -5,6 +5,8 @@ involve them; anything else is a 404."""
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
+from portal.care import selectors as care
+from portal.care.models import Right
 from portal.centres.selectors import centre_of, residents_assisted_by, staff_can_assist
 from portal.hospitals.models import HospitalMembership
 from portal.hospitals.selectors import hospital_ids_managed_by
@@ -14,11 +16,12 @@ from .workflow import Role
 
 
 def may_request_transfer_for(actor, person) -> bool:
-    """Who may request a transfer for whom: the one rule every door asks, for the
-    requester and for a patient with an account. A person may for themself, and
-    centre staff for a resident who consented to their centre's help. (Caregivers,
-    once a resident can give someone that right, are added here.)"""
-    return actor.pk == person.pk or staff_can_assist(actor, person)
+    """Who may request a transfer for whom: a person for themself, centre staff for
+    a resident who consents to their centre, and a caregiver with the right to
+    request transfers for the person (portal.care.doors.acting_for, the one rule)."""
+    from portal.care.doors import acting_for
+
+    return acting_for(actor, person, Right.TRANSFERS) is not None
 
 
 def account_named_as_patient(email: str):
@@ -44,14 +47,18 @@ def _with_related(queryset: QuerySet[TransferRequest]) -> QuerySet[TransferReque
 
 
 def transfers_visible_to(user) -> QuerySet[TransferRequest]:
-    """Transfers a user is a party to: requester, patient, follower, admin of the
-    sending or receiving hospital, or centre staff of a centre the requester or
-    patient currently consents to."""
+    """Transfers a user is a party to: requester, patient, admin of the sending or
+    receiving hospital, centre staff of a centre the requester or patient
+    currently consents to, or a caregiver with the right to request and follow
+    the requester's or patient's transfers (or limited to this one transfer:
+    portal.care, the one rule)."""
     if not user.is_authenticated:
         return TransferRequest.objects.none()
     if user.is_superuser:
         return _with_related(TransferRequest.objects.all())
-    scope = Q(requester=user) | Q(patient_user=user) | Q(followers__user=user)
+    cared_for = care.elders_of(user, Right.TRANSFERS).values("id")
+    scope = (Q(requester=user) | Q(patient_user=user) | Q(requester__in=cared_for) | Q(patient_user__in=cared_for)
+             | Q(id__in=care.transfers_followed(user).values("transfer_id")))
     hospital_ids = hospital_ids_managed_by(user)
     if hospital_ids:
         scope |= Q(sending_hospital_id__in=hospital_ids) | Q(receiving_hospital_id__in=hospital_ids)
@@ -74,8 +81,9 @@ def transfer_for(user, transfer_id) -> TransferRequest:
     transfer = (
         transfers_visible_to(user)
         .prefetch_related(
-            Prefetch("events", queryset=TransferEvent.objects.select_related("actor", "actor__profile")),
-            "escorts", "attachments", "followers__user",
+            Prefetch("events", queryset=TransferEvent.objects.select_related("actor", "actor__profile",
+                                                                             "care_link")),
+            "escorts", "attachments",
         )
         .filter(pk=transfer_id)
         .first()
@@ -85,16 +93,45 @@ def transfer_for(user, transfer_id) -> TransferRequest:
     return transfer
 
 
+def requester_as(user, transfer: TransferRequest) -> str:
+    """How `user` holds the requester's role on a transfer: "self" (the requester,
+    the patient, a superuser), "centre" (staff of a centre the requester or patient
+    consents to), "caregiver" (with the right to request and follow their
+    transfers), or "" (not at all; a caregiver limited to this one transfer only
+    follows it)."""
+    if not user.is_authenticated:
+        return ""
+    if user.id in (transfer.requester_id, transfer.patient_user_id) or user.is_superuser:
+        return "self"
+    if staff_can_assist(user, transfer.requester) or (
+        transfer.patient_user_id and staff_can_assist(user, transfer.patient_user)
+    ):
+        return "centre"
+    if care_link_of(user, transfer, scoped=False) is not None:
+        return "caregiver"
+    return ""
+
+
+def care_link_of(user, transfer: TransferRequest, *, scoped: bool = True):
+    """The live care link through which `user` follows this transfer (the
+    requester's or the patient's caregiver with the transfers right; with
+    `scoped`, also a link limited to this transfer), or None."""
+    scope = transfer if scoped else None
+    for person in (transfer.requester, transfer.patient_user):
+        if person is not None:
+            link = care.link_for(user, person, Right.TRANSFERS, transfer=scope)
+            if link is not None:
+                return link
+    return None
+
+
 def roles_of(user, transfer: TransferRequest) -> set[str]:
-    """The workflow roles a user holds on one transfer (empty for followers and strangers)."""
+    """The workflow roles a user holds on one transfer (empty for a caregiver
+    limited to this one transfer, and for strangers)."""
     if not user.is_authenticated:
         return set()
     roles: set[str] = set()
-    if user.id in (transfer.requester_id, transfer.patient_user_id) or user.is_superuser:
-        roles.add(Role.REQUESTER)
-    elif staff_can_assist(user, transfer.requester) or (
-        transfer.patient_user_id and staff_can_assist(user, transfer.patient_user)
-    ):
+    if requester_as(user, transfer):
         roles.add(Role.REQUESTER)
     managed = set(hospital_ids_managed_by(user))
     if transfer.sending_hospital_id in managed:
@@ -122,21 +159,34 @@ def assisted_party(user, transfer: TransferRequest):
     return None
 
 
+def caregiver_reading(user, transfer: TransferRequest):
+    """When `user` sees this transfer only as a caregiver (not as a party of their
+    own): the care link, whose elder's access log records the read. None otherwise."""
+    if not user.is_authenticated or user.is_superuser or user.id in (transfer.requester_id, transfer.patient_user_id):
+        return None
+    if set(hospital_ids_managed_by(user)) & {transfer.sending_hospital_id, transfer.receiving_hospital_id}:
+        return None
+    if assisted_party(user, transfer) is not None:
+        return None
+    return care_link_of(user, transfer)
+
+
 def can_see_details(user, transfer: TransferRequest) -> bool:
-    """Clinical details and attachments: every party except followers."""
+    """Clinical details and attachments: every party except a caregiver limited to
+    following this one transfer (it sees the timeline)."""
     return bool(roles_of(user, transfer))
 
 
 def parties_of(transfer: TransferRequest) -> list:
-    """Everyone told about a move: requester, patient (if a resident), followers,
-    and the admins of both hospitals. Each person once."""
+    """Everyone told about a move: requester, patient (if a resident), and the
+    admins of both hospitals. Each person once. (Caregivers get copies of the
+    requester's and patient's messages: portal.notifications.services.notify.)"""
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
     ids = {transfer.requester_id}
     if transfer.patient_user_id:
         ids.add(transfer.patient_user_id)
-    ids.update(transfer.followers.values_list("user_id", flat=True))
     ids.update(
         HospitalMembership.objects.filter(
             hospital_id__in=[transfer.sending_hospital_id, transfer.receiving_hospital_id]

@@ -7,7 +7,6 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -16,18 +15,19 @@ from django.utils.translation import gettext as _
 
 from portal.accounts import identity
 from portal.appointments.selectors import booking_window
+from portal.care.doors import acting_for
+from portal.care.models import Right
 from portal.core import private_files
 from portal.notifications.services import notify
 
 from .models import (
     Attachment,
     Escort,
-    Follower,
     Route,
     TransferEvent,
     TransferRequest,
 )
-from .selectors import may_request_transfer_for, parties_of, roles_of
+from .selectors import care_link_of, may_request_transfer_for, parties_of, requester_as, roles_of
 from .workflow import FINAL_STATES, WORKFLOW, Move, Role, State
 
 EVENT = "transfer_state_changed"
@@ -60,10 +60,14 @@ def transfer_submit(
     preferred_time: time | None = None,
     consent_to_share: bool,
 ) -> TransferRequest:
-    """File a request for `requester` (the actor themself, or a resident whose
-    consent the acting centre staff holds). A patient with an account must be one
-    the actor may request for too (selectors.may_request_transfer_for)."""
-    if not may_request_transfer_for(actor, requester):
+    """File a request for `requester` (the actor themself, a resident whose
+    consent the acting centre staff holds, or the person a caregiver may request
+    transfers for: selectors.may_request_transfer_for, through portal.care's rule).
+    A patient with an account must be one the actor may request for too. The
+    consent to share is the requester's: a caregiver or staff member passes it on,
+    and the requester is told of the request."""
+    acting = acting_for(actor, requester, Right.TRANSFERS)
+    if acting is None:
         raise PermissionDenied(_("You may not file a transfer for this resident."))
     if not consent_to_share:
         raise TransferError(_("The transfer cannot be requested without consent to share the information."))
@@ -76,6 +80,9 @@ def transfer_submit(
         raise TransferError(_("Choose a preferred date between %(first)s and %(last)s.") % {
             "first": formats.date_format(first, "DATE_FORMAT"), "last": formats.date_format(last, "DATE_FORMAT")})
     kind = TransferRequest.PatientKind(patient_kind)
+    if acting.care_link is not None and kind != TransferRequest.PatientKind.SELF:
+        raise TransferError(_("As a caregiver, you can request a transfer only with the person you care for as "
+                              "the patient."))
     if kind == TransferRequest.PatientKind.SELF:
         patient_user = requester
     elif kind == TransferRequest.PatientKind.RESIDENT and (
@@ -124,7 +131,8 @@ def transfer_submit(
          for row in escorts or [] if row.get("name")]
     )
     TransferEvent.objects.create(
-        transfer=transfer, from_state="", to_state=State.SUBMITTED, actor=actor, role=Role.REQUESTER, note=""
+        transfer=transfer, from_state="", to_state=State.SUBMITTED, actor=actor, role=Role.REQUESTER, note="",
+        care_link=acting.care_link,
     )
     _notify_parties(transfer=transfer, from_state="", to_state=State.SUBMITTED, note="")
     return transfer
@@ -134,8 +142,12 @@ def transfer_submit(
 
 
 def _record(*, instance: TransferRequest, move: Move, actor, note: str) -> None:
+    # A move a caregiver makes as the requester is recorded with their care link.
+    care_link = care_link_of(actor, instance, scoped=False) if (
+        move.role == Role.REQUESTER and requester_as(actor, instance) == "caregiver") else None
     TransferEvent.objects.create(
-        transfer=instance, from_state=move.source, to_state=move.target, actor=actor, role=move.role, note=note
+        transfer=instance, from_state=move.source, to_state=move.target, actor=actor, role=move.role, note=note,
+        care_link=care_link,
     )
 
 
@@ -229,33 +241,8 @@ def _notify_parties(*, transfer: TransferRequest, from_state: str, to_state: str
     for person in parties_of(transfer):
         with translation.override(person.language):
             link = reverse("transfers:detail", kwargs={"pk": transfer.pk})
-        notify(recipient=person, event=EVENT, context=context, link=link, group_key=f"transfer:{transfer.pk}")
-
-
-# --- Followers ----------------------------------------------------------------
-
-
-@transaction.atomic
-def follower_add(*, actor, transfer: TransferRequest, email: str) -> Follower:
-    if Role.REQUESTER not in roles_of(actor, transfer):
-        raise PermissionDenied(_("Only the requester may add followers."))
-    User = get_user_model()
-    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
-    if user is None:
-        raise TransferError(_("No account uses this e-mail address. Ask your relative to sign up first."))
-    if user.pk in (transfer.requester_id, transfer.patient_user_id):
-        raise TransferError(_("This person already follows the transfer."))
-    follower, created = Follower.objects.get_or_create(transfer=transfer, user=user, defaults={"added_by": actor})
-    if not created:
-        raise TransferError(_("This person already follows the transfer."))
-    return follower
-
-
-@transaction.atomic
-def follower_remove(*, actor, transfer: TransferRequest, follower_id: int) -> None:
-    if Role.REQUESTER not in roles_of(actor, transfer):
-        raise PermissionDenied(_("Only the requester may remove followers."))
-    Follower.objects.filter(transfer=transfer, pk=follower_id).delete()
+        notify(recipient=person, event=EVENT, context=context, link=link, group_key=f"transfer:{transfer.pk}",
+               about=transfer)
 
 
 # --- Attachments --------------------------------------------------------------
@@ -270,6 +257,9 @@ def attachment_path(attachment: Attachment) -> Path:
 def attachment_add(*, actor, transfer: TransferRequest, upload) -> Attachment:
     if not roles_of(actor, transfer):
         raise PermissionDenied(_("You may not add documents to this transfer."))
+    if requester_as(actor, transfer) == "caregiver" and not ({Role.SENDING, Role.RECEIVING} & roles_of(actor, transfer)):
+        # Sharing medical documents is the patient's own consent to give (docs/decisions/0061).
+        raise PermissionDenied(_("Only the patient, or a service centre helping them, may add documents."))
     if transfer.state in FINAL_STATES:
         raise TransferError(_("This transfer is closed; no more documents can be added."))
     limit = settings.TRANSFER_ATTACHMENT_MAX_BYTES

@@ -14,8 +14,6 @@ urlpatterns = [
     path("<int:pk>/move/", views.move, name="move"),
     path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
     path("<int:pk>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
-    path("<int:pk>/followers/", views.follower_add, name="follower_add"),
-    path("<int:pk>/followers/<int:follower_id>/remove/", views.follower_remove, name="follower_remove"),
 ]
 
 # API under /api/v1/.

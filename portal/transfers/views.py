@@ -3,7 +3,6 @@ transfers; hospital admins act on the transfers touching their hospitals. Every
 transfer is fetched through selectors.transfer_for: outside one's scope is a 404."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,14 +12,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.centres.selectors import residents_assisted_by, staff_can_assist
+from portal.care.doors import CareRefused, resident_acted_for
+from portal.care.models import Right
+from portal.care.selectors import elders_of
+from portal.care.services import access_log_record as care_access_log_record
+from portal.centres.selectors import residents_assisted_by
 from portal.hospitals.selectors import hospital_ids_managed_by
 
 from . import selectors, services
 from .forms import (
     AttachmentForm,
     EscortFormSet,
-    FollowerForm,
     MoveForm,
     PreregistrationForm,
     TransferRequestForm,
@@ -38,9 +40,10 @@ def _error_text(error: Exception) -> str:
 def index(request):
     transfers = list(selectors.transfers_visible_to(request.user)[:100])
     assisted = list(residents_assisted_by(request.user).select_related("profile")[:100])
+    cared_for = list(elders_of(request.user, Right.TRANSFERS).select_related("profile")[:100])
     return render(request, "transfers/index.html", {
         "transfers": transfers, "is_hospital_admin": bool(hospital_ids_managed_by(request.user)),
-        "assisted": assisted,
+        "assisted": assisted, "cared_for": cared_for,
     })
 
 
@@ -52,9 +55,12 @@ def hospital_list(request):
     return render(request, "transfers/hospital_list.html", {"transfers": transfers})
 
 
-def _new(request, requester):
+def _new(request, requester, care_link=None):
     routes = list(selectors.routes_open())
     form = TransferRequestForm(request.POST or None, request.FILES or None, routes=routes)
+    if care_link is not None:
+        # Sharing medical documents is the patient's own consent (docs/decisions/0061).
+        form.fields.pop("attachment", None)
     escorts = EscortFormSet(request.POST or None, prefix="escorts")
     status = 200
     if request.method == "POST":
@@ -85,6 +91,7 @@ def _new(request, requester):
         status = 400
     return render(request, "transfers/new.html", {
         "form": form, "escorts": escorts, "requester": requester, "for_other": requester != request.user,
+        "care_link": care_link,
         "routes": routes,
     }, status=status)
 
@@ -114,13 +121,23 @@ def _centre_staff_read(request, resident, what: str = "transfers"):
 
 @login_required
 def new_for(request, resident_id: int):
-    resident = get_object_or_404(get_user_model(), pk=resident_id, is_active=True)
-    if not staff_can_assist(request.user, resident):
+    """A transfer request for someone else: centre staff for a consenting resident
+    (with the reason for opening the case), or a caregiver with the right to
+    request transfers for the person (portal.care's rule)."""
+    if resident_id == request.user.pk:
         raise Http404
-    asked = _centre_staff_read(request, resident)
+    try:
+        acting = resident_acted_for(request.user, resident_id, Right.TRANSFERS)
+    except CareRefused as refused:
+        return render(request, "care/refused.html", {"message": refused.message}, status=403)
+    if acting.care_link is not None:
+        if request.method in ("GET", "HEAD"):
+            care_access_log_record(link=acting.care_link, what="transfers")
+        return _new(request, acting.resident, care_link=acting.care_link)
+    asked = _centre_staff_read(request, acting.resident)
     if asked is not None:
         return asked
-    return _new(request, resident)
+    return _new(request, acting.resident)
 
 
 def _detail_context(request, transfer, **extra):
@@ -134,7 +151,7 @@ def _detail_context(request, transfer, **extra):
         "transfer": transfer, "roles": roles, "sees_details": bool(roles), "actions": actions,
         "is_requester": Role.REQUESTER in roles,
         "attachment_form": extra.pop("attachment_form", None) or AttachmentForm(),
-        "follower_form": extra.pop("follower_form", None) or FollowerForm(),
+        "acting_as_caregiver": selectors.requester_as(request.user, transfer) == "caregiver",
         **extra,
     }
 
@@ -147,6 +164,9 @@ def detail(request, pk: int):
         asked = _centre_staff_read(request, resident)
         if asked is not None:
             return asked
+    elif (link := selectors.caregiver_reading(request.user, transfer)) is not None:
+        care_access_log_record(link=link, what="transfers")
+        return render(request, "transfers/detail.html", _detail_context(request, transfer, care_link=link))
     return render(request, "transfers/detail.html", _detail_context(request, transfer))
 
 
@@ -195,13 +215,15 @@ def attachment_upload(request, pk: int):
 def attachment_download(request, pk: int, attachment_id: int):
     transfer = selectors.transfer_for(request.user, pk)
     if not selectors.can_see_details(request.user, transfer):
-        raise Http404  # followers see the timeline, not the documents
+        raise Http404  # a caregiver limited to this transfer sees the timeline, not the documents
     attachment = get_object_or_404(transfer.attachments.all(), pk=attachment_id)
     resident = selectors.assisted_party(request.user, transfer)
     if resident is not None:  # centre staff: the download goes into the resident's access log
         asked = _centre_staff_read(request, resident, what="transfer_document")
         if asked is not None:
             return asked
+    elif (link := selectors.caregiver_reading(request.user, transfer)) is not None:
+        care_access_log_record(link=link, what="transfer_document")
     path = services.attachment_path(attachment)
     if not path.is_file():
         raise Http404
@@ -210,30 +232,3 @@ def attachment_download(request, pk: int, attachment_id: int):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-@login_required
-@require_POST
-def follower_add(request, pk: int):
-    transfer = selectors.transfer_for(request.user, pk)
-    form = FollowerForm(request.POST)
-    if not form.is_valid():
-        return _fail(request, transfer, ValidationError(_("Enter a valid e-mail address.")), follower_form=form)
-    try:
-        services.follower_add(actor=request.user, transfer=transfer, email=form.cleaned_data["email"])
-    except (ValidationError, PermissionDenied) as error:
-        return _fail(request, transfer, error, follower_form=form)
-    messages.success(request, _("The family member can now follow this transfer."))
-    return redirect("transfers:detail", pk=transfer.pk)
-
-
-@login_required
-@require_POST
-def follower_remove(request, pk: int, follower_id: int):
-    transfer = selectors.transfer_for(request.user, pk)
-    try:
-        services.follower_remove(actor=request.user, transfer=transfer, follower_id=follower_id)
-    except PermissionDenied as error:
-        return _fail(request, transfer, error)
-    messages.success(request, _("The family member no longer follows this transfer."))
-    return redirect("transfers:detail", pk=transfer.pk)

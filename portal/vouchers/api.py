@@ -1,15 +1,20 @@
 """API: the signed-in resident's vouchers (the balance from the voucher registry
-when one is configured, and the claims made through the portal), and claim
-confirmation."""
+when one is configured, and the claims made through the portal) or, with
+`resident`, those of someone who lets them see them (read only), and claim
+confirmation (the resident's own, never a caregiver's)."""
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from portal.care.api import ActingForOut
+from portal.care.doors import RESIDENT_HELP, acting_for_out, api_resident_acted_for
+from portal.care.models import Right
 
 from . import selectors, services
 from .models import Claim
@@ -53,27 +58,41 @@ class AccountOut(serializers.Serializer):
     where_to_check = serializers.CharField()
     pending_claims = ClaimSerializer(many=True)
     claims = ClaimPage(help_text="The claims made through the portal (not a balance).")
+    acting_for = ActingForOut(allow_null=True, help_text="Whose vouchers these are, when not yours.")
 
 
-@extend_schema(responses=AccountOut)
+@extend_schema(responses=AccountOut, parameters=[OpenApiParameter("resident", int, description=RESIDENT_HELP)])
 class AccountView(generics.ListAPIView):
     """GET /api/v1/vouchers/: eligibility, the balance from the voucher registry
     (null with none configured), and the claims made through the portal (newest
-    first, paginated)."""
+    first, paginated). With `resident`: a caregiver reads those of the person they
+    care for (the read goes into that person's access log)."""
 
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = ClaimSerializer
 
+    def _owner(self):
+        if not hasattr(self, "_acting"):
+            value = self.request.query_params.get("resident", "")
+            if value and (not value.isdigit() or len(value) > 18):
+                raise Http404
+            self._acting = api_resident_acted_for(self.request, int(value) if value else None, Right.VOUCHERS,
+                                                  write=False, what="vouchers")
+        return self._acting.resident
+
     def get_queryset(self):
-        account = selectors.account_of(self.request.user)
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return Claim.objects.none()
+        account = selectors.account_of(self._owner())
         if account is None:
             return Claim.objects.none()
         return selectors.claims_of(account)
 
     def list(self, request, *args, **kwargs):
-        check = selectors.eligibility_for(request.user, timezone.localdate())
+        owner = self._owner()
+        check = selectors.eligibility_for(owner, timezone.localdate())
         response = super().list(request, *args, **kwargs)
-        view = selectors.registry_view(request.user) if check.eligible else None
+        view = selectors.registry_view(owner) if check.eligible else None
         balance = view.balance if view is not None else None
         response.data = {
             "eligible": check.eligible,
@@ -86,8 +105,9 @@ class AccountView(generics.ListAPIView):
             },
             "where_to_check": _("Your balance is kept by the Department of Health: see it in the eHealth app. "
                                 "Using vouchers in the Greater Bay Area requires eHealth enrolment."),
-            "pending_claims": ClaimSerializer(selectors.pending_claims_for(request.user), many=True).data,
+            "pending_claims": ClaimSerializer(selectors.pending_claims_for(owner), many=True).data,
             "claims": response.data,
+            "acting_for": acting_for_out(self._acting),
         }
         return response
 

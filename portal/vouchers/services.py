@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from portal.care.models import Right
 from portal.core.columns import largest_decimal
 from portal.hospitals.selectors import user_manages_hospital
 from portal.notifications.services import context_value_mask, notify
@@ -191,7 +192,10 @@ def claim_record(*, actor, resident, department, service_date: date, amount_rmb:
                context={**_place_names(resident, claim), "amount": _d(vouchers), "amount_rmb": str(amount_rmb),
                         "fee_hkd": str(fee_hkd), "rate": str(rate.hkd_per_rmb), "code": code,
                         "service_date": service_date.isoformat(),
-                        "hours": settings.VOUCHER_CLAIM_CONFIRM_HOURS})
+                        "hours": settings.VOUCHER_CLAIM_CONFIRM_HOURS},
+               # The code is the resident's to confirm with; a caregiver sees it
+               # only if the resident let them pass it on (portal.care).
+               withhold_from_copies={"code": Right.VOUCHER_CODE})
     return claim, code
 
 

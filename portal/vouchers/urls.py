@@ -6,6 +6,11 @@ app_name = "vouchers"
 
 # Pages under /<lang>/vouchers/.
 urlpatterns = [
+    # A caregiver reads the account of the person they care for (views.on_behalf).
+    path("for/<int:resident_id>/", views.on_behalf(views.index), name="for_index"),
+    path("for/<int:resident_id>/history/", views.on_behalf(views.history), name="for_history"),
+    path("for/<int:resident_id>/statement/", views.on_behalf(views.statement), name="for_statement"),
+    path("for/<int:resident_id>/statement.csv", views.on_behalf(views.statement_csv), name="for_statement_csv"),
     path("", views.index, name="index"),
     path("history/", views.history, name="history"),
     path("statement/", views.statement, name="statement"),

@@ -1,9 +1,14 @@
 """Pages under /<lang>/vouchers/: the resident's vouchers (the balance from the
 voucher registry when one is configured, and the claims made through the
 portal), the service points, Macao's schemes, and the service-point staff
-pages. Thin: forms in, services and selectors do the work."""
+pages. Thin: forms in, services and selectors do the work.
+
+The resident's pages also serve, read only, a caregiver with the right to see an
+elder's vouchers, under /vouchers/for/<resident id>/ (`on_behalf`). Confirming or
+declining a claim stays with the elder."""
 
 import csv
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,6 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.care.doors import CareRefused, resident_acted_for
+from portal.care.models import Right
+from portal.care.services import access_log_record as care_access_log_record
+
 from . import selectors, services
 from .forms import ClaimFilterForm, ClaimRecordForm, CodeForm, InsuranceCheckForm, VoidForm
 
@@ -25,32 +34,62 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(str(message) for message in error.messages)
 
 
-# --- Residents ---------------------------------------------------------------------
+# --- Residents (and their caregivers) ------------------------------------------------
 
 RECENT = 5
+
+
+def on_behalf(view):
+    """Wraps the resident's pages under /vouchers/for/<resident id>/: a caregiver
+    with the right to see the resident's vouchers (portal.care's rule, read on
+    every request); each read goes into the resident's access log. A caregiver
+    without that right now: a page that says so (403); anyone else: 404."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, resident_id: int, **kwargs) -> HttpResponse:
+        if resident_id == request.user.pk:
+            raise Http404
+        try:
+            acting = resident_acted_for(request.user, resident_id, Right.VOUCHERS, allow_staff=False)
+        except CareRefused as refused:
+            return render(request, "care/refused.html", {"message": refused.message}, status=403)
+        care_access_log_record(link=acting.care_link, what="vouchers")
+        request.vouchers_acting_for = acting.resident
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _subject(request: HttpRequest):
+    """(whose vouchers, acting_for for templates): a caregiver's elder, or oneself."""
+    resident = getattr(request, "vouchers_acting_for", None)
+    return (resident, resident) if resident is not None else (request.user, None)
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    check = selectors.eligibility_for(request.user, today)
-    account = selectors.account_of(request.user)
-    profile = getattr(request.user, "profile", None)
+    owner, acting_for = _subject(request)
+    check = selectors.eligibility_for(owner, today)
+    account = selectors.account_of(owner)
+    profile = getattr(owner, "profile", None)
     context = {
         "eligibility": check,
-        "registry": selectors.registry_view(request.user, with_history=RECENT) if check.eligible else None,
-        "pending": list(selectors.pending_claims_for(request.user)) if account else [],
+        "registry": selectors.registry_view(owner, with_history=RECENT) if check.eligible else None,
+        "pending": list(selectors.pending_claims_for(owner)) if account else [],
         "recent": list(selectors.claims_of(account)[:RECENT]) if account else [],
         "is_macao_resident": bool(profile and profile.is_macao_resident),
-        "is_service_point_staff": selectors.is_service_point_staff(request.user),
+        "is_service_point_staff": acting_for is None and selectors.is_service_point_staff(request.user),
         "cap": settings.VOUCHER_ACCUMULATION_CAP_HKD,
         "annual": settings.VOUCHER_ANNUAL_AMOUNT_HKD,
+        "acting_for": acting_for,
     }
     return render(request, "vouchers/index.html", context)
 
 
 def _filtered_claims(request: HttpRequest):
-    account = selectors.account_of(request.user)
+    account = selectors.account_of(_subject(request)[0])
     if account is None:
         raise Http404
     form = ClaimFilterForm(request.GET or None, years=selectors.claim_years(account),
@@ -67,19 +106,21 @@ def history(request: HttpRequest) -> HttpResponse:
     page = Paginator(claims, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    owner, acting_for = _subject(request)
     return render(request, "vouchers/history.html", {
         "form": form, "page": page, "query": query.urlencode(),
-        "registry": selectors.registry_view(request.user, with_history=50),
+        "registry": selectors.registry_view(owner, with_history=50), "acting_for": acting_for,
     }, status=200 if form.is_valid() or not form.is_bound else 400)
 
 
 @login_required
 def statement(request: HttpRequest) -> HttpResponse:
     account, form, claims = _filtered_claims(request)
+    owner, acting_for = _subject(request)
     return render(request, "vouchers/statement.html", {
-        "form": form, "claims": list(claims), "account": account, "registry": selectors.registry_view(request.user),
-        "profile": getattr(request.user, "profile", None), "query": request.GET.urlencode(),
-        "now": timezone.localtime(),
+        "form": form, "claims": list(claims), "account": account, "registry": selectors.registry_view(owner),
+        "profile": getattr(owner, "profile", None), "query": request.GET.urlencode(),
+        "now": timezone.localtime(), "acting_for": acting_for,
     })
 
 

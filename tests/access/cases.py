@@ -20,6 +20,14 @@ a centre without consent; a superuser. Staff sign in with both factors; the
 "..._password_only" roles are the right hospital's admin, the consenting centre's
 staff and the superuser signed in by password alone, denied everywhere: no door
 gives staff data before the second factor is used in the session (issue 15).
+And caregivers (issue 16): the owner's caregiver with the rights to manage
+appointments, see vouchers, request and follow transfers and receive copies of
+messages ("caregiver"), the owner's caregiver with the messages right only, a
+caregiver of the other resident, and two of the owner's former caregivers: one
+whose relationship the owner ended, one past its last day. A caregiver does exactly
+what the owner granted, for the owner, and nothing after the relationship ends.
+"caregiver_of_one_transfer" follows only the owner's transfer (what a follower of a
+transfer became): its timeline, not its details.
 
 Outcomes:
 - SEES: 200 and, if the case has a `secret`, the owner's data is on the page.
@@ -47,6 +55,12 @@ ROLES = (
     "hospital_admin_password_only",
     "centre_staff_with_consent_password_only",
     "superuser_password_only",
+    "caregiver",
+    "caregiver_messages_only",
+    "caregiver_of_other_resident",
+    "caregiver_revoked",
+    "caregiver_past_end_date",
+    "caregiver_of_one_transfer",
 )
 PASSWORD_ONLY = "_password_only"
 
@@ -97,7 +111,9 @@ CASES += [
     Case("profile edit (POST)", method="post", url=lambda w: reverse("accounts:profile_edit"),
          data=lambda w: {"name_en": "Changed"}, expect=row(anonymous=DENY, default=OWN),
          allow_status=(200, 302, 400)),
-    Case("dashboard", url=lambda w: reverse("core:dashboard"), expect=_signed_in_own_page,
+    # A live caregiver of the owner finds the owner in "acting as".
+    Case("dashboard", url=lambda w: reverse("core:dashboard"),
+         expect={**_signed_in_own_page, "caregiver": SEES, "caregiver_messages_only": SEES},
          secret=lambda w: w.owner.profile.name_en),
     Case("e-mail addresses page", url=lambda w: reverse("account_email"), expect=_signed_in_own_page,
          secret=lambda w: w.owner.email),
@@ -237,7 +253,29 @@ def _access_log_entry(w):
                                       why=SECRET_WHY)
 
 
+def _free_slot(w):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.appointments.factories import SlotFactory
+    from tests.factories import DepartmentFactory
+
+    profile = w.owner.profile
+    profile.travel_permit_number = "H55556666"
+    profile.save()
+    return SlotFactory(department=DepartmentFactory(hospital=w.hospital), capacity=2,
+                       starts_at=timezone.now().replace(microsecond=0, second=0) + timedelta(days=6))
+
+
+def timezone_date(moment) -> str:
+    from django.utils import timezone
+
+    return timezone.localtime(moment).date().isoformat()
+
+
 OBJECTS.update({
+    "free_slot": _free_slot,
     "appointment": _appointment,
     "voucher_claim": _voucher_claim,
     "transfer": _transfer,
@@ -262,10 +300,16 @@ def _ref(w):
 
 
 _owner_only = row(owner=SEES)
-_transfer_parties = row(owner=SEES, hospital_admin=SEES, centre_staff_with_consent=SEES, superuser=SEES)
+_transfer_parties = row(owner=SEES, hospital_admin=SEES, centre_staff_with_consent=SEES, superuser=SEES,
+                        caregiver=SEES, caregiver_of_one_transfer=OWN)
+# The documents: not for a caregiver limited to following the transfer.
+_transfer_documents = {**_transfer_parties, "caregiver_of_one_transfer": DENY}
 _resident_own_page = row(anonymous=DENY, default=OWN)
 _resident_own_page["owner"] = SEES
 _STRICT = (404,)  # signed-in strangers must not even learn the object exists (anonymous: sign-in)
+# A former caregiver (or one without this right) knows the person already: a
+# page that says plainly why not (403); everyone else, 404.
+_FORMER_CAREGIVER = (403, 404)
 _API_DENY = (401, 403, 404)
 
 CASES += [
@@ -280,20 +324,64 @@ CASES += [
          expect=_owner_only, allow_status=(302,), deny_status=_STRICT),
     Case("appointment reschedule page", url=lambda w: reverse("appointments:reschedule", args=[_ref(w)]),
          expect=_owner_only, secret=lambda w: w.hospital.name_en, deny_status=_STRICT),
-    Case("appointment detail for a resident (centre staff)", prepare=_open_case,
+    Case("appointment detail for a resident (centre staff or caregiver)", prepare=_open_case,
          url=lambda w: reverse("appointments:for_detail", args=[w.owner.pk, _ref(w)]),
-         expect=row(centre_staff_with_consent=SEES), secret=lambda w: SECRET_REASON, deny_status=_STRICT),
+         expect=row(centre_staff_with_consent=SEES, caregiver=SEES), secret=lambda w: SECRET_REASON,
+         deny_status=_FORMER_CAREGIVER),
+    Case("appointments of a resident (centre staff or caregiver)", prepare=_open_case,
+         url=lambda w: (w.obj("appointment"), reverse("appointments:for_index", args=[w.owner.pk]))[1],
+         expect=row(centre_staff_with_consent=SEES, caregiver=SEES), secret=_ref, deny_status=_FORMER_CAREGIVER),
+    Case("book for a resident (POST, centre staff or caregiver)", method="post", prepare=_open_case,
+         url=lambda w: reverse("appointments:for_book_slot", args=[w.owner.pk, w.obj("free_slot").pk]),
+         data=lambda w: {"reason": "Booked for the owner", "id_document": "travel_permit"},
+         expect=row(centre_staff_with_consent=SEES, caregiver=SEES), allow_status=(302,),
+         deny_status=_FORMER_CAREGIVER),
+    Case("appointment cancel for a resident (POST, centre staff or caregiver)", method="post", prepare=_open_case,
+         url=lambda w: reverse("appointments:for_cancel", args=[w.owner.pk, _ref(w)]),
+         expect=row(centre_staff_with_consent=SEES, caregiver=SEES), allow_status=(302,),
+         deny_status=_FORMER_CAREGIVER),
     Case("API: appointment detail", url=lambda w: reverse("api:appointments-detail", args=[_ref(w)]),
          expect=_owner_only, secret=lambda w: SECRET_REASON, deny_status=_API_DENY),
     Case("API: appointment cancel", method="post", json=True,
          url=lambda w: reverse("api:appointments-cancel", args=[_ref(w)]),
          expect=_owner_only, secret=lambda w: _ref(w), deny_status=_API_DENY),
+    # With `resident`: the person acted for. Reads: caregivers only (staff read through
+    # the console, with a reason); writes: caregivers and staff with consent.
+    Case("API: appointments of a resident",
+         url=lambda w: (w.obj("appointment"), reverse("api:appointments-list") + f"?resident={w.owner.pk}")[1],
+         expect=row(owner=SEES, caregiver=SEES), secret=_ref, deny_status=_API_DENY),
+    Case("API: appointment detail for a resident",
+         url=lambda w: reverse("api:appointments-detail", args=[_ref(w)]) + f"?resident={w.owner.pk}",
+         expect=row(owner=SEES, caregiver=SEES), secret=lambda w: SECRET_REASON, deny_status=_API_DENY),
+    Case("API: book for a resident", method="post", json=True, url=lambda w: reverse("api:appointments-list"),
+         data=lambda w: {"slot": w.obj("free_slot").pk, "reason": "Booked for the owner",
+                         "id_document": "travel_permit", "resident": w.owner.pk},
+         expect=row(owner=SEES, caregiver=SEES, centre_staff_with_consent=SEES), allow_status=(201,),
+         secret=lambda w: "Booked for the owner", deny_status=_API_DENY),
+    Case("API: appointment cancel for a resident", method="post", json=True,
+         url=lambda w: reverse("api:appointments-cancel", args=[_ref(w)]), data=lambda w: {"resident": w.owner.pk},
+         expect=row(owner=SEES, caregiver=SEES, centre_staff_with_consent=SEES), secret=_ref,
+         deny_status=_API_DENY),
+    Case("API: join a waiting list for a resident", method="post", json=True, url=lambda w: reverse("api:waitlist"),
+         data=lambda w: {"department": w.obj("free_slot").department_id, "resident": w.owner.pk,
+                         "date": timezone_date(w.obj("free_slot").starts_at)},
+         expect=row(owner=SEES, caregiver=SEES, centre_staff_with_consent=SEES), allow_status=(201,),
+         secret=lambda w: w.hospital.name_en, deny_status=_API_DENY),
     Case("admin: appointment change page",
          url=lambda w: reverse("admin:appointments_appointment_change", args=[w.obj("appointment").pk]),
          expect=row(hospital_admin=SEES, superuser=SEES), secret=lambda w: SECRET_REASON),
     # --- vouchers -------------------------------------------------------------------
     Case("vouchers page (pending claim)", url=lambda w: (w.obj("voucher_claim"), reverse("vouchers:index"))[1],
          expect=_resident_own_page, secret=lambda w: SECRET_VISIT),
+    Case("vouchers of a resident (caregiver)",
+         url=lambda w: (w.obj("voucher_claim"), reverse("vouchers:for_index", args=[w.owner.pk]))[1],
+         expect=row(caregiver=SEES), secret=lambda w: SECRET_VISIT, deny_status=_FORMER_CAREGIVER),
+    Case("voucher history of a resident (caregiver)",
+         url=lambda w: (w.obj("voucher_claim"), reverse("vouchers:for_history", args=[w.owner.pk]))[1],
+         expect=row(caregiver=SEES), deny_status=_FORMER_CAREGIVER),
+    Case("API: vouchers of a resident",
+         url=lambda w: (w.obj("voucher_claim"), reverse("api:vouchers-account") + f"?resident={w.owner.pk}")[1],
+         expect=row(owner=SEES, caregiver=SEES), secret=lambda w: SECRET_VISIT, deny_status=_API_DENY),
     Case("voucher statement", url=lambda w: (w.obj("voucher_claim"), reverse("vouchers:statement"))[1],
          expect=_owner_only, secret=lambda w: "A****56(*)", deny_status=_STRICT),
     Case("voucher statement (CSV)", url=lambda w: (w.obj("voucher_claim"), reverse("vouchers:statement_csv"))[1],
@@ -328,7 +416,7 @@ CASES += [
          expect=_transfer_parties, secret=lambda w: SECRET_CLINICAL, deny_status=_STRICT),
     Case("transfer attachment download", prepare=_open_case,  # staff say why first: the access log
          url=lambda w: reverse("transfers:attachment", args=[w.obj("transfer").pk, w.obj("transfer_attachment").pk]),
-         expect=_transfer_parties, secret=lambda w: "secret-scan-5521", deny_status=_STRICT),
+         expect=_transfer_documents, secret=lambda w: "secret-scan-5521", deny_status=_STRICT),
     Case("transfer move (POST)", method="post", url=lambda w: reverse("transfers:move", args=[w.obj("transfer").pk]),
          data=lambda w: {"to": "clinically_reviewed"},
          # Parties reach the transfer (the sending hospital makes the move, others are
@@ -367,4 +455,85 @@ CASES += [
          expect=row(centre_staff_with_consent=SEES), secret=lambda w: w.owner.email, deny_status=_API_DENY),
     Case("API: centre access log", url=lambda w: (w.obj("access_log_entry"), reverse("api:centre-access-log"))[1],
          expect=_resident_own_page, secret=lambda w: SECRET_WHY, deny_status=_API_DENY),
+]
+
+
+# --- care: family and caregivers (issue 16) --------------------------------------------------
+SECRET_CONSENT_FILE = b"%PDF-1.4\n% secret-consent-7781\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _care_link(w):
+    from portal.care.models import CareLink
+
+    return CareLink.objects.get(elder=w.owner, caregiver=w.caregiver)
+
+
+def _recorded_link(w):
+    """A relationship the consenting centre recorded on the owner's paper consent."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.care import services
+
+    return services.care_link_record(
+        actor=w.centre_staff_with_consent, elder=w.owner, email="cousin@example.com", relationship="relative",
+        rights=["appointments"], language="en",
+        upload=SimpleUploadedFile("consent.pdf", SECRET_CONSENT_FILE, content_type="application/pdf"))
+
+
+def _transfer_payload(w) -> dict:
+    from datetime import date, timedelta
+
+    from portal.transfers.models import Route
+    from tests.factories import BorderPointFactory, HospitalFactory
+
+    route = Route.objects.create(sending_hospital=w.hospital, receiving_hospital=HospitalFactory(),
+                                 border_point=BorderPointFactory(), direction="southbound", fee_rmb=4990)
+    return {"route": route.pk, "patient_kind": "self", "clinical_summary": "Filed for the owner",
+            "preferred_date": (date.today() + timedelta(days=3)).isoformat(), "consent_to_share": True,
+            "resident": w.owner.pk}
+
+
+OBJECTS.update({"care_link": _care_link, "recorded_care_link": _recorded_link})
+
+_live_caregivers = {"caregiver": SEES, "caregiver_messages_only": SEES}
+
+CASES += [
+    Case("transfer request for a resident (centre staff or caregiver)", prepare=_open_case,
+         url=lambda w: reverse("transfers:new_for", args=[w.owner.pk]),
+         expect=row(centre_staff_with_consent=SEES, caregiver=SEES), deny_status=_FORMER_CAREGIVER),
+    Case("API: transfer request for a resident", method="post", json=True, url=lambda w: reverse("api:transfers-list"),
+         data=lambda w: _transfer_payload(w), expect=row(owner=SEES, caregiver=SEES, centre_staff_with_consent=SEES),
+         allow_status=(201,), secret=lambda w: "Filed for the owner", deny_status=_API_DENY),
+    Case("care: acting-for page", url=lambda w: reverse("care:hub", args=[w.owner.pk]),
+         # (name_zh: a former caregiver is told by name that they no longer act for the owner)
+         expect=row(**_live_caregivers), secret=lambda w: w.owner.profile.name_zh, deny_status=_FORMER_CAREGIVER),
+    Case("care: change a caregiver's rights page", url=lambda w: reverse("care:change", args=[w.obj("care_link").pk]),
+         expect=_owner_only, secret=lambda w: w.caregiver.display_name, deny_status=_STRICT),
+    Case("care: change a caregiver's rights (POST)", method="post",
+         url=lambda w: reverse("care:change", args=[w.obj("care_link").pk]),
+         data=lambda w: {"rights": ["vouchers", "voucher_code"]}, expect=_owner_only, allow_status=(302,),
+         deny_status=_STRICT),
+    Case("care: end a relationship (POST)", method="post",
+         url=lambda w: reverse("care:revoke", args=[w.obj("care_link").pk]),
+         # Either side may end it; the former caregivers hold other links.
+         expect=row(owner=SEES, caregiver=SEES), allow_status=(302,), deny_status=_STRICT),
+    Case("care: signed paper consent", prepare=_open_case,
+         url=lambda w: reverse("care:paper_consent", args=[w.obj("recorded_care_link").pk]),
+         expect=row(owner=SEES, centre_staff_with_consent=SEES), secret=lambda w: "secret-consent-7781",
+         deny_status=_STRICT),
+    Case("care: record a caregiver (centre staff)", prepare=_open_case,
+         url=lambda w: reverse("care:record", args=[w.owner.pk]),
+         expect=row(centre_staff_with_consent=SEES), secret=lambda w: w.owner.profile.name_en, deny_status=_STRICT),
+    Case("API: care link detail", url=lambda w: reverse("api:care-links-detail", args=[w.obj("care_link").pk]),
+         expect=row(owner=SEES, caregiver=SEES), secret=lambda w: w.caregiver.display_name,
+         deny_status=_API_DENY),
+    Case("API: change a care link", method="patch", json=True,
+         url=lambda w: reverse("api:care-links-detail", args=[w.obj("care_link").pk]),
+         data=lambda w: {"rights": ["vouchers", "voucher_code"]},
+         # The caregiver reaches their own link but may not change it: 404 as for strangers.
+         expect=_owner_only, secret=lambda w: w.caregiver.display_name, deny_status=_API_DENY),
+    Case("API: end a care link", method="post", json=True,
+         url=lambda w: reverse("api:care-links-revoke", args=[w.obj("care_link").pk]),
+         expect=row(owner=SEES, caregiver=SEES), secret=lambda w: w.caregiver.display_name,
+         deny_status=_API_DENY),
 ]

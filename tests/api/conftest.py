@@ -1,6 +1,6 @@
 """Real objects for the API fuzzing: hospitals with free slots, a booked appointment,
-a transfer between two hospitals, a voucher account with a pending claim, and one
-user per role, so generated requests reach real objects and not only 404s."""
+a transfer between two hospitals, a voucher account with a pending claim, the
+resident's caregiver (their daughter) and one user per role, so generated requests reach real objects and not only 404s."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -33,6 +33,8 @@ class World:
     transfer_ids: list = field(default_factory=list)
     claim_ids: list = field(default_factory=list)
     route_ids: list = field(default_factory=list)
+    resident_ids: list = field(default_factory=list)
+    care_link_ids: list = field(default_factory=list)
 
 
 @pytest.fixture
@@ -71,8 +73,11 @@ def world(db, hospital, other_hospital, centre):
         preferred_date=date.today() + timedelta(days=3), consent_to_share=True,
     )
     approval = ItemApprovalFactory(hospital=hospital)
+    link = factories.make_caregiver(resident, email="caregiver@example.com")  # the resident's daughter
     return World(
-        users={"resident": resident, "hospital_admin": admin, "centre_staff": staff},
+        users={"resident": resident, "hospital_admin": admin, "centre_staff": staff, "caregiver": link.caregiver},
+        resident_ids=[resident.pk],
+        care_link_ids=[link.pk],
         hospital_slugs=[hospital.slug, other_hospital.slug],
         hospital_ids=[hospital.pk, other_hospital.pk],
         medicine_slugs=[approval.item.slug],

@@ -1,8 +1,8 @@
 """API fuzzing: schemathesis generates requests from the portal's own OpenAPI
 schema (/api/schema/) and sends them to the Django app in-process (WSGI), signed
 in (a session cookie, both factors used, and a CSRF token: the API's only
-authentication) as a resident, as a hospital admin and as centre staff (of
-the centre the resident consented to). Every
+authentication) as a resident, as a hospital admin, as centre staff (of the centre
+the resident consented to) and as the resident's caregiver. Every
 response must be no server error and must match the schema (status code,
 content type, body, headers). Path parameters and ids in bodies are replaced
 by real objects half of the time, so operations reach real rows, not only 404s.
@@ -23,7 +23,7 @@ from portal.wsgi import application
 from tests.conftest import sign_in
 
 MAX_EXAMPLES = 25
-ROLES = ["resident", "hospital_admin", "centre_staff"]
+ROLES = ["resident", "hospital_admin", "centre_staff", "caregiver"]
 
 SCHEMA = schemathesis.openapi.from_wsgi("/api/schema/", application)
 OPERATIONS = sorted(result.ok().label for result in SCHEMA.get_all_operations())
@@ -43,10 +43,11 @@ PATH_VALUES = {
     "slug": lambda world, path: world.medicine_slugs if path.startswith("/api/v1/medicines/") else world.hospital_slugs,
     "reference": lambda world, path: world.references,
     "hospital_id": lambda world, path: world.hospital_ids,
-    "id": lambda world, path: world.transfer_ids,
+    "id": lambda world, path: world.care_link_ids if path.startswith("/api/v1/care-links/") else world.transfer_ids,
     "claim_id": lambda world, path: world.claim_ids,
 }
-BODY_VALUES = {"slot": "slot_ids", "route": "route_ids"}
+# `resident`: the person acted for (the caregiver's elder), in bodies and queries.
+BODY_VALUES = {"slot": "slot_ids", "route": "route_ids", "resident": "resident_ids"}
 # Django accepts a CSRF cookie and header holding the same 32-character secret.
 CSRF_TOKEN = "fuzz" * 8
 
@@ -66,6 +67,8 @@ def _use_real_objects(case, world, data):
         for name, attribute in BODY_VALUES.items():
             if name in case.body and data.draw(st.booleans(), label=f"real {name}"):
                 case.body[name] = data.draw(st.sampled_from(getattr(world, attribute)))
+    if isinstance(case.query, dict) and "resident" in case.query and data.draw(st.booleans(), label="real resident"):
+        case.query["resident"] = data.draw(st.sampled_from(world.resident_ids))
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -78,6 +78,32 @@ def test_fifty_concurrent_bookings_for_three_places(department):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
+def test_fifty_caregivers_booking_for_fifty_elders_for_three_places(department):
+    """The same race, each request from a caregiver acting for a different elder:
+    the care rule is read in each request's own transaction, and the slot's lock
+    still lets exactly three through."""
+    from tests.factories import make_caregiver
+
+    slot = SlotFactory(department=department, capacity=3)
+    links = [make_caregiver(make_resident(), email=f"caregiver{index}@example.com") for index in range(THREADS)]
+
+    def work(index):
+        link = links[index]
+        services.appointment_book(actor=link.caregiver, resident=link.elder, slot_id=slot.pk, reason="r",
+                                  id_document="travel_permit")
+        return "booked"
+
+    results = _run_threads(THREADS, work)
+    assert results == Counter({"booked": 3, "taken": THREADS - 3})
+    booked = Appointment.objects.filter(slot=slot, status="booked")
+    assert booked.count() == 3
+    assert sorted(booked.values_list("seat", flat=True)) == [1, 2, 3]
+    assert all(appointment.booked_by_id == appointment.booked_via.caregiver_id != appointment.resident_id
+               for appointment in booked.select_related("booked_via"))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
 def test_fifty_concurrent_reschedules_into_three_places(department):
     target = SlotFactory(department=department, capacity=3)
     residents = [make_resident() for _ in range(THREADS)]

@@ -29,12 +29,13 @@ def test_booking_records_actor_event_and_notification(book, booker, slot):
     assert Notification.objects.filter(recipient=booker, event="appointment_booked").count() == 1
 
 
-def test_one_booking_costs_eight_queries(book, slot, django_assert_num_queries):
+def test_one_booking_costs_nine_queries(book, slot, django_assert_num_queries):
     # Inside the test's transaction: SAVEPOINT, the slot locked (with its
     # department and hospital, and whether the resident is waiting for a place
     # there), the taken seats and holds, the appointment, its event, the
-    # confirmation and its deliveries (one insert), RELEASE SAVEPOINT.
-    with django_assert_num_queries(8):
+    # confirmation and its deliveries (one insert), the caregivers who get a
+    # copy of it (none here), RELEASE SAVEPOINT.
+    with django_assert_num_queries(9):
         book(slot)
 
 

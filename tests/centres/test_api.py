@@ -25,7 +25,7 @@ def test_detail_requires_a_reason_and_writes_the_log(staff_client, centre_staff,
     assert not AccessLogEntry.objects.exists()
     data = staff_client.get(url, {"why": "enquiry"}).json()
     assert data["masked_id_number"] == "A****56(*)" and "A123456" not in str(data)
-    assert AccessLogEntry.objects.get().staff == centre_staff
+    assert AccessLogEntry.objects.get().actor == centre_staff
 
 
 def test_no_consent_other_centre_residents_and_anonymous_get_nothing(client_for, centre_staff, other_centre_staff,

@@ -99,7 +99,7 @@ def test_document_access_is_scoped(client_for, staff_client, centre_staff, other
     open_case(staff_client, resident, reason="claim")
     response = staff_client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
-    assert AccessLogEntry.objects.filter(what="claim_document", staff=centre_staff).count() == 1
+    assert AccessLogEntry.objects.filter(what="claim_document", actor=centre_staff).count() == 1
     # Consent withdrawn: the document is gone for the staff at once.
     Consent.objects.filter(resident=resident).update(revoked_at=timezone.now())
     assert staff_client.get(url).status_code == 404

@@ -85,7 +85,7 @@ def test_case_needs_a_reason_then_shows_masked_profile_and_logs_the_read(staff_c
     assert "A****56(*)" in page and "A123456" not in page
     assert "+85291234567" in page
     entry = AccessLogEntry.objects.get()
-    assert (entry.staff, entry.resident, entry.what, entry.why) == (centre_staff, resident, "case", "Phoned about a referral")
+    assert (entry.actor, entry.resident, entry.what, entry.why) == (centre_staff, resident, "case", "Phoned about a referral")
 
 
 @pytest.fixture

@@ -138,7 +138,7 @@ def test_on_behalf_page_writes_one_entry_the_resident_sees(client_for, staff_cli
     response = staff_client.get(reverse("appointments:for_detail", args=[booker.pk, appointment.reference]))
     assert response.status_code == 200
     entry = AccessLogEntry.objects.get()
-    assert (entry.staff, entry.resident, entry.what, entry.why) == (centre_staff, booker, "appointments", "appointment")
+    assert (entry.actor, entry.resident, entry.what, entry.why) == (centre_staff, booker, "appointments", "appointment")
     page = client_for(booker).get(reverse("centres:access_log")).content.decode()
     assert "Booking or changing an appointment" in page and centre_staff.display_name in page
 
@@ -203,7 +203,7 @@ def test_transfer_pages_for_centre_staff_write_the_log(client_for, staff_client,
     open_case(staff_client, booker, reason="transfer")
     assert staff_client.get(detail).status_code == 200
     assert staff_client.get(new_for).status_code == 200
-    entries = list(AccessLogEntry.objects.values_list("what", "why", "staff"))
+    entries = list(AccessLogEntry.objects.values_list("what", "why", "actor"))
     assert entries == [("transfers", "transfer", centre_staff.pk)] * 2
     # The resident and the hospital's admin read their own transfer without any log entry.
     assert client_for(booker).get(detail).status_code == 200

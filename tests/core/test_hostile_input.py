@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from tests.access.conftest import World
 from tests.conftest import sign_in
-from tests.factories import SpecialtyFactory, give_consent
+from tests.factories import SpecialtyFactory, give_consent, make_caregiver
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -97,7 +97,6 @@ def world(resident, other_resident, hospital, other_hospital, hospital_admin, ot
     from portal.appointments import services as appointments
     from portal.centres import services as centres
     from portal.centres.models import Consent
-    from portal.transfers import services as transfers
     from tests.hospitals.factories import ItemApprovalFactory
 
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
@@ -117,7 +116,7 @@ def world(resident, other_resident, hospital, other_hospital, hospital_admin, ot
     slot = appointment.slot
     entry = appointments.waitlist_join(actor=resident, resident=resident, department_id=slot.department_id,
                                        day=timezone.localdate() + timedelta(days=2))
-    follower = transfers.follower_add(actor=resident, transfer=transfer, email=other_resident.email)
+    care_link = make_caregiver(resident, other_resident, relationship="son")
     escort = centres.escort_request_create(actor=resident, resident=resident, centre=centre, language="en",
                                            hospital=hospital, visit_at=timezone.now() + timedelta(days=4))
     medicine = ItemApprovalFactory(hospital=hospital).item
@@ -126,7 +125,7 @@ def world(resident, other_resident, hospital, other_hospital, hospital_admin, ot
         "hospital_slug": hospital.slug, "reference": appointment.reference, "resident_id": resident.pk,
         "slot_id": slot.pk, "department_id": slot.department_id, "entry_id": entry.pk,
         "claim_id": {"/centre/": centre_claim.pk, "*": claim.pk}, "pk": transfer.pk, "id": transfer.pk,
-        "attachment_id": attachment.pk, "follower_id": follower.pk, "notification_id": notification.pk,
+        "attachment_id": attachment.pk, "link_id": care_link.pk, "token": "not-a-token", "notification_id": notification.pk,
         "escort_id": escort.pk, "consent_id": Consent.objects.get(resident=resident).pk, "document_id": document.pk,
         "hospital_id": hospital.pk, "app_label": "hospitals", "content_type_id": 1, "key": "abc-def",
         "uidb36": "1", "service": "insurance", "url": "nowhere/",
@@ -137,7 +136,7 @@ def world(resident, other_resident, hospital, other_hospital, hospital_admin, ot
             samples.admin_objects[f"{model._meta.app_label}_{model._meta.model_name}"] = found
     users = {"anonymous": None, "resident": resident, "hospital_admin": hospital_admin, "centre_staff": centre_staff,
              "superuser": superuser}
-    return users, samples, {"route": transfer.route_id, "slot": slot.pk, "for_resident": resident.pk}
+    return users, samples, {"route": transfer.route_id, "slot": slot.pk, "resident": resident.pk}
 
 
 # --- walking the URLconf ------------------------------------------------------------------

@@ -44,7 +44,15 @@ def third_hospital_admin(db):
 
 @pytest.fixture
 def follower(db):
+    """A family member who follows one transfer (a care link limited to it: see follow())."""
     return factories.ProfileFactory(user__email="daughter@example.com", name_en="CHAN Siu Wai").user
+
+
+def follow(transfer, user):
+    """`user` follows `transfer`: a care link of the requester limited to it, as
+    the followers of old became (portal/care/migrations/0002_transfer_followers)."""
+    return factories.make_caregiver(transfer.requester, user, rights=("transfers", "messages"), transfer=transfer,
+                                    relationship="relative")
 
 
 @pytest.fixture

@@ -51,11 +51,11 @@ def test_idempotency_key_returns_the_stored_answer(client_for, resident, other_r
 
 
 def test_centre_staff_files_for_consenting_resident_only(client_for, consenting_staff, other_centre_staff, resident, route):
-    ok = client_for(consenting_staff).post("/api/v1/transfers/", payload(route, for_resident=resident.pk),
+    ok = client_for(consenting_staff).post("/api/v1/transfers/", payload(route, resident=resident.pk),
                                            content_type="application/json")
     assert ok.status_code == 201
     assert TransferRequest.objects.get().filed_by == consenting_staff
-    refused = client_for(other_centre_staff).post("/api/v1/transfers/", payload(route, for_resident=resident.pk),
+    refused = client_for(other_centre_staff).post("/api/v1/transfers/", payload(route, resident=resident.pk),
                                                   content_type="application/json")
     assert refused.status_code == 404
     assert TransferRequest.objects.count() == 1

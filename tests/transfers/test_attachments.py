@@ -1,6 +1,7 @@
 """Attachments: only real PDF/JPEG/PNG (by magic bytes), size-limited, stored
 privately under a random name, and streamed only to the transfer's parties.
-Followers see the timeline but not the documents (documented in docs/transfers.md)."""
+A family member following one transfer (a care link limited to it) sees the
+timeline but not the documents (documented in docs/transfers.md)."""
 
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from django.urls import reverse
 
 from portal.transfers import services
 from portal.transfers.models import Attachment
+from tests.transfers.conftest import follow
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -56,7 +58,7 @@ def test_too_large_rejected(client_for, resident, transfer, settings):
 
 @pytest.fixture
 def stored(resident, transfer, follower):
-    services.follower_add(actor=resident, transfer=transfer, email=follower.email)
+    follow(transfer, follower)
     return services.attachment_add(actor=resident, transfer=transfer,
                                    upload=SimpleUploadedFile("scan.png", PNG, "image/png"))
 
@@ -114,7 +116,7 @@ def test_centre_staff_downloads_go_into_the_residents_access_log(client_for, sto
     response = client.get(download_url(stored))
     assert response.status_code == 200 and b"".join(response.streaming_content) == PNG
     entry = AccessLogEntry.objects.get(what="transfer_document")
-    assert (entry.staff, entry.resident, entry.why) == (consenting_staff, resident, "transfer")
+    assert (entry.actor, entry.resident, entry.why) == (consenting_staff, resident, "transfer")
     assert str(entry.what_label) == "Ambulance transfer document"
     # the resident's own downloads are not staff reads
     own = client_for(resident).get(download_url(stored))

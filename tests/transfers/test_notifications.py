@@ -5,6 +5,7 @@ import pytest
 from portal.notifications.models import Notification
 from portal.transfers import services
 from portal.transfers.workflow import State
+from tests.transfers.conftest import follow
 
 from .test_workflow import crossing
 
@@ -35,7 +36,7 @@ def test_every_move_reaches_every_party_in_their_language(party_languages, resid
     from .conftest import submit
 
     transfer = submit(resident, route)
-    services.follower_add(actor=resident, transfer=transfer, email=follower.email)
+    follow(transfer, follower)
     services.transfer_review(actor=sending_admin, transfer=transfer)
     services.transfer_accept(actor=receiving_admin, transfer=transfer)
     services.transfer_preregister(actor=sending_admin, transfer=transfer, **crossing(transfer))

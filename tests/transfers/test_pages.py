@@ -1,5 +1,5 @@
 """Resident and centre-staff pages: the request form (fee quote, validation that
-keeps input), moves and followers through the pages."""
+keeps input), moves and family following through the pages."""
 
 from datetime import date, timedelta
 
@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from portal.transfers.models import Attachment, Follower, TransferRequest
+from portal.transfers.models import Attachment, TransferRequest
 
 from .test_attachments import PDF
 
@@ -140,16 +140,17 @@ def test_staff_pages_show_actions_and_refuse_wrong_role(client_for, transfer, se
     assert decline.status_code == 400 and "Please give a reason." in decline.content.decode()
 
 
-def test_followers_added_and_removed_by_requester(client_for, transfer, resident, follower, other_resident):
-    url = reverse("transfers:follower_add", kwargs={"pk": transfer.pk})
-    assert client_for(resident).post(url, {"email": "nobody@example.com"}).status_code == 400
-    assert client_for(resident).post(url, {"email": follower.email}).status_code == 302
-    added = Follower.objects.get()
-    assert client_for(follower).post(url, {"email": other_resident.email}).status_code == 403
-    remove = reverse("transfers:follower_remove", kwargs={"pk": transfer.pk, "follower_id": added.pk})
-    assert client_for(follower).post(remove).status_code == 403
-    assert client_for(resident).post(remove).status_code == 302
-    assert not Follower.objects.exists()
+def test_family_follow_through_care_links(client_for, transfer, resident, follower):
+    """Followers became care links limited to one transfer: the requester manages
+    them on the Family and caregivers page; ending the link ends the following."""
+    from portal.care import services as care_services
+    from tests.transfers.conftest import follow
+
+    page = client_for(resident).get(reverse("transfers:detail", kwargs={"pk": transfer.pk})).content.decode()
+    assert reverse("care:index") in page
+    link = follow(transfer, follower)
+    assert client_for(follower).get(reverse("transfers:detail", kwargs={"pk": transfer.pk})).status_code == 200
+    care_services.care_link_revoke(actor=resident, link_id=link.pk)
     assert client_for(follower).get(reverse("transfers:detail", kwargs={"pk": transfer.pk})).status_code == 404
 
 

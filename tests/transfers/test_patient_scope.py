@@ -63,10 +63,10 @@ def test_the_request_page_refuses_the_same_way(client_for, resident, stranger, r
 
 def test_centre_staff_may_name_a_resident_who_consented(client_for, centre, consenting_staff, resident, stranger, route):
     client = client_for(consenting_staff)
-    refused = client.post(API, _payload(route, stranger.email, for_resident=resident.pk), content_type="application/json")
+    refused = client.post(API, _payload(route, stranger.email, resident=resident.pk), content_type="application/json")
     assert refused.status_code == 400
     give_consent(stranger, centre)
-    allowed = client.post(API, _payload(route, stranger.email, for_resident=resident.pk), content_type="application/json")
+    allowed = client.post(API, _payload(route, stranger.email, resident=resident.pk), content_type="application/json")
     assert allowed.status_code == 201, allowed.content
     transfer = TransferRequest.objects.get()
     assert (transfer.requester, transfer.patient_user) == (resident, stranger)

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from portal.transfers import services
+from tests.transfers.conftest import follow
 
 from .conftest import submit
 
@@ -14,7 +15,7 @@ OUTSIDE = ["other_resident", "third_hospital_admin", "other_centre_staff", "cent
 
 @pytest.fixture
 def followed(transfer, resident, follower):
-    services.follower_add(actor=resident, transfer=transfer, email=follower.email)
+    follow(transfer, follower)
     return transfer
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from portal.transfers import services
 from portal.transfers.models import TransferEvent, TransferRequest
 from portal.transfers.workflow import MOVES, Role, State
+from tests.transfers.conftest import follow
 
 from .conftest import submit
 
@@ -107,7 +108,7 @@ def actors(resident, consenting_staff, sending_admin, receiving_admin, follower,
 @pytest.mark.parametrize("actor_name", ACTORS)
 def test_each_role_is_refused_every_move_not_theirs(state, actor_name, actors, resident, route):
     transfer = submit(resident, route)
-    services.follower_add(actor=resident, transfer=transfer, email=actors["follower"].email)
+    follow(transfer, actors["follower"])
     TransferRequest.objects.filter(pk=transfer.pk).update(state=state)
     transfer.refresh_from_db()
     actor = actors[actor_name]
