@@ -1,0 +1,110 @@
+"""What a resident needs on the day of a visit, per hospital and per border
+crossing: where the Hong Kong patients' counter is, how to pay, which building a
+department is in, how to get from each crossing to the hospital, and each
+crossing's opening hours. Every record carries its source and date; an empty
+field means "not known" and the visit guide says so. Hospital admins keep their
+own hospitals' records (admin.py); crossings' hours are kept by superusers."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Sourced(models.Model):
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    source_url = models.URLField(_("source address"), blank=True)
+    as_of = models.DateField(_("as of"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class HospitalVisitInfo(Sourced):
+    class Accepted(models.TextChoices):
+        YES = "yes", _("Accepted")
+        NO = "no", _("Not accepted")
+        UNKNOWN = "unknown", _("Not known")
+
+    hospital = models.OneToOneField("hospitals.Hospital", on_delete=models.CASCADE, related_name="visit_info",
+                                    verbose_name=_("hospital"))
+    patients_counter = models.TextField(
+        _("Hong Kong patients' counter"), blank=True,
+        help_text=_("Where the counter or service area for Hong Kong and Macao patients is. Leave empty if not known."))
+    wechat_pay = models.CharField(_("WeChat Pay"), max_length=8, choices=Accepted.choices, default=Accepted.UNKNOWN)
+    alipay = models.CharField(_("Alipay"), max_length=8, choices=Accepted.choices, default=Accepted.UNKNOWN)
+    cash = models.CharField(_("cash"), max_length=8, choices=Accepted.choices, default=Accepted.UNKNOWN)
+    payment_note = models.TextField(_("how to pay"), blank=True)
+
+    class Meta:
+        verbose_name = _("hospital visit information")
+        verbose_name_plural = _("hospital visit information")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(wechat_pay__in=["yes", "no", "unknown"], alipay__in=["yes", "no", "unknown"],
+                                   cash__in=["yes", "no", "unknown"]),
+                name="visits_info_payment_known_values"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.hospital)
+
+
+class DepartmentLocation(Sourced):
+    department = models.OneToOneField("hospitals.Department", on_delete=models.CASCADE, related_name="location",
+                                      verbose_name=_("department"))
+    building = models.CharField(_("building and floor"), max_length=200)
+
+    class Meta:
+        verbose_name = _("department location")
+        verbose_name_plural = _("department locations")
+
+    def __str__(self) -> str:
+        return f"{self.department}: {self.building}"
+
+
+class CrossingRoute(Sourced):
+    """How to get from one border crossing to one hospital."""
+
+    hospital = models.ForeignKey("hospitals.Hospital", on_delete=models.CASCADE, related_name="crossing_routes",
+                                 verbose_name=_("hospital"))
+    border_point = models.ForeignKey("hospitals.BorderPoint", on_delete=models.CASCADE, related_name="hospital_routes",
+                                     verbose_name=_("border crossing"))
+    transport = models.TextField(_("shuttle or public transport"), blank=True)
+    walking = models.TextField(_("walking"), blank=True)
+
+    class Meta:
+        ordering = ["hospital", "border_point"]
+        verbose_name = _("route from a crossing")
+        verbose_name_plural = _("routes from crossings")
+        constraints = [models.UniqueConstraint(fields=["hospital", "border_point"], name="visits_route_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.border_point} → {self.hospital}"
+
+
+class CrossingHours(Sourced):
+    border_point = models.OneToOneField("hospitals.BorderPoint", on_delete=models.CASCADE, related_name="hours",
+                                        verbose_name=_("border crossing"))
+    opening_hours = models.TextField(_("opening hours for passengers"), blank=True)
+
+    class Meta:
+        verbose_name = _("crossing opening hours")
+        verbose_name_plural = _("crossing opening hours")
+
+    def __str__(self) -> str:
+        return str(self.border_point)
+
+
+class VisitPreferences(models.Model):
+    """The resident's own choices for their visits."""
+
+    resident = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="visit_preferences")
+    usual_crossing = models.ForeignKey("hospitals.BorderPoint", on_delete=models.SET_NULL, null=True, blank=True,
+                                       related_name="+", verbose_name=_("usual border crossing"))
+
+    class Meta:
+        verbose_name = _("visit preferences")
+        verbose_name_plural = _("visit preferences")
+
+    def __str__(self) -> str:
+        return str(self.resident)

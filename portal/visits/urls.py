@@ -1,0 +1,25 @@
+from django.urls import include, path
+
+from portal.appointments.views import on_behalf
+
+from . import views
+
+app_name = "visits"
+
+
+def _pages(prefix: str = "", wrap=lambda view: view):
+    return [
+        path("<str:reference>/", wrap(views.guide), name=f"{prefix}guide"),
+    ]
+
+
+# /<lang>/visits/<reference>/ for the resident; the same page for a caregiver with
+# the right to manage appointments, or staff of a centre the resident consents to,
+# under /<lang>/visits/for/<resident id>/ (appointments' on_behalf: the rule, the
+# reason and the access log).
+urlpatterns = [
+    path("for/<int:resident_id>/", include(_pages("for_", wrap=on_behalf))),
+    *_pages(),
+]
+
+api_urlpatterns: list = []
