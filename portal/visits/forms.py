@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
 
 from portal.hospitals.models import BorderPoint
 
@@ -9,3 +10,35 @@ class CrossingForm(forms.Form):
         label=_("Your usual border crossing"), queryset=BorderPoint.objects.order_by("code"), to_field_name="code",
         required=False, empty_label=_("Choose a crossing"))
     remember = forms.BooleanField(label=_("Remember it as my usual crossing"), required=False)
+
+
+class ConnectItemChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, item) -> str:
+        return f"{item.generic_name} ({item.brand_name})" if item.brand_name else str(item.generic_name)
+
+
+class HealthSummaryForm(forms.ModelForm):
+    connect_items = ConnectItemChoices(
+        label=_("Medicines from the Connect list"), queryset=None, required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick the Hong Kong drugs and devices you use now; write any other medicine below."))
+    emergency_contact_phone = PhoneNumberField(
+        label=_("Emergency contact's phone"), required=False, region="HK",
+        help_text=_("With the area code, for example +852 9123 4567 or +86 138 0013 8000."))
+
+    class Meta:
+        from .models import HealthSummary
+
+        model = HealthSummary
+        fields = ["connect_items", "other_medicines", "allergies", "conditions", "emergency_contact_name",
+                  "emergency_contact_phone", "show_medicines", "show_allergies", "show_conditions",
+                  "show_emergency_contact"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in ("other_medicines", "allergies", "conditions")}
+
+    def __init__(self, *args, **kwargs):
+        from .selectors import connect_items_to_pick
+
+        super().__init__(*args, **kwargs)
+        self.fields["connect_items"].queryset = connect_items_to_pick()
+        for name in ("other_medicines", "allergies", "conditions"):
+            self.fields[name].max_length = 2000

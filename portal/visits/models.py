@@ -8,6 +8,7 @@ own hospitals' records (admin.py); crossings' hours are kept by superusers."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
 
 
 class Sourced(models.Model):
@@ -108,3 +109,40 @@ class VisitPreferences(models.Model):
 
     def __str__(self) -> str:
         return str(self.resident)
+
+
+class HealthSummary(models.Model):
+    """What a mainland doctor asks for, kept by the resident (or a caregiver with the
+    health summary right): current medicines, allergies, main conditions and an
+    emergency contact. The resident chooses what the printed card shows."""
+
+    resident = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="health_summary")
+    connect_items = models.ManyToManyField("medicines.ConnectItem", blank=True, related_name="+",
+                                           verbose_name=_("medicines from the Connect list"))
+    other_medicines = models.TextField(_("other medicines"), blank=True,
+                                       help_text=_("One a line: name, strength and how often you take it."))
+    allergies = models.TextField(_("allergies"), blank=True, help_text=_("One a line, with what happens."))
+    conditions = models.TextField(_("main conditions"), blank=True, help_text=_("One a line."))
+    emergency_contact_name = models.CharField(_("emergency contact"), max_length=150, blank=True)
+    emergency_contact_phone = PhoneNumberField(_("emergency contact's phone"), blank=True)
+    show_medicines = models.BooleanField(_("show my medicines on the card"), default=True)
+    show_allergies = models.BooleanField(_("show my allergies on the card"), default=True)
+    show_conditions = models.BooleanField(_("show my main conditions on the card"), default=True)
+    show_emergency_contact = models.BooleanField(_("show my emergency contact on the card"), default=True)
+    updated_at = models.DateTimeField(_("last change"), auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("last changed by"))
+    # A caregiver's change is recorded with the relationship they acted through.
+    updated_via = models.ForeignKey("care.CareLink", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("changed as caregiver through"))
+
+    class Meta:
+        verbose_name = _("health summary")
+        verbose_name_plural = _("health summaries")
+
+    def __str__(self) -> str:
+        return str(self.resident)
+
+    @staticmethod
+    def lines(text: str) -> list[str]:
+        return [line.strip() for line in text.splitlines() if line.strip()]

@@ -22,6 +22,7 @@ from .models import (
     CrossingHours,
     CrossingRoute,
     DepartmentLocation,
+    HealthSummary,
     HospitalVisitInfo,
     VisitPreferences,
 )
@@ -161,3 +162,30 @@ def guide_for_message(appointment: Appointment) -> dict:
         "vouchers": guide.vouchers_apply,
         "cross_boundary_record": guide.cross_boundary_record,
     }
+
+
+# --- The health summary -------------------------------------------------------------------
+
+
+def summary_acting_for(user, resident_id: int | None):
+    """Whose health summary `user` may keep: their own, or an elder's who gave them
+    the health summary right (portal.care's one rule). Centre staff do not see it:
+    sharing medical information is the resident's own consent (decision 0061).
+    The one scoping function of the summary's pages and API: raises CareRefused
+    (403, said plainly) or Http404."""
+    from portal.care.doors import resident_acted_for
+    from portal.care.models import Right
+
+    return resident_acted_for(user, resident_id, Right.HEALTH_SUMMARY, allow_staff=False)
+
+
+def health_summary_of(resident) -> HealthSummary | None:
+    return (HealthSummary.objects.filter(resident=resident)
+            .prefetch_related("connect_items__therapeutic_area").first())
+
+
+def connect_items_to_pick():
+    """The Connect items a resident can pick from for their medicines (listed ones)."""
+    from portal.medicines.models import ConnectItem
+
+    return ConnectItem.objects.filter(status=ConnectItem.Status.LISTED).order_by("generic_name_en")

@@ -18,6 +18,12 @@ def _pages(prefix: str = "", wrap=lambda view: view):
 # under /<lang>/visits/for/<resident id>/ (appointments' on_behalf: the rule, the
 # reason and the access log).
 urlpatterns = [
+    # The health summary: the resident's own, or kept by a caregiver with the right
+    # (views._summary_subject: selectors.summary_acting_for, the one scoping function).
+    path("summary/", views.summary, name="summary"),
+    path("summary/card/", views.summary_card, name="summary_card"),
+    path("summary/for/<int:resident_id>/", views.summary, name="summary_for"),
+    path("summary/for/<int:resident_id>/card/", views.summary_card, name="summary_card_for"),
     path("for/<int:resident_id>/", include(_pages("for_", wrap=on_behalf))),
     *_pages(),
 ]
