@@ -42,3 +42,32 @@ class HealthSummaryForm(forms.ModelForm):
         self.fields["connect_items"].queryset = connect_items_to_pick()
         for name in ("other_medicines", "allergies", "conditions"):
             self.fields[name].max_length = 2000
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What is it?"), choices=(), initial="report")
+    file = forms.FileField(label=_("Document"), help_text=_("PDF, JPEG or PNG, up to 10 MB. A photo of a paper "
+                                                           "document is fine."))
+
+    def __init__(self, *args, **kwargs):
+        from .models import VisitDocument
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = VisitDocument.Kind.choices
+
+
+class ShareForm(forms.Form):
+    centre = forms.ModelChoiceField(label=_("Share with"), queryset=None, required=False,
+                                    empty_label=_("Nobody (keep it private)"))
+
+    def __init__(self, *args, centres=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres
+
+
+class AttachForm(forms.Form):
+    transfer = forms.ModelChoiceField(label=_("Attach to the transfer"), queryset=None)
+
+    def __init__(self, *args, transfers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["transfer"].queryset = transfers

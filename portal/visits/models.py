@@ -146,3 +146,52 @@ class HealthSummary(models.Model):
     @staticmethod
     def lines(text: str) -> list[str]:
         return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class VisitDocument(models.Model):
+    """A document the resident was given at a mainland visit, stored under
+    PRIVATE_MEDIA_ROOT with a random name and streamed only by
+    views.document_download after the scope check (selectors.documents_visible_to).
+    Private to the resident (and a caregiver with the health summary right) until
+    the resident shares it with a service centre or attaches it to a transfer."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", _("Report or test result")
+        PRESCRIPTION = "prescription", _("Prescription")
+        DISCHARGE = "discharge", _("Discharge note")
+        OTHER = "other", _("Other document")
+
+    appointment = models.ForeignKey("appointments.Appointment", on_delete=models.PROTECT, related_name="documents",
+                                    verbose_name=_("visit"))
+    resident = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visit_documents",
+                                 verbose_name=_("resident"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    uploaded_via = models.ForeignKey("care.CareLink", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("uploaded as caregiver through"))
+    original_name = models.CharField(_("file name"), max_length=200)
+    stored_name = models.CharField(max_length=80, unique=True, editable=False)
+    content_type = models.CharField(_("type"), max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    # The resident's consent to share it with one service centre they consent to.
+    shared_with = models.ForeignKey("centres.ServiceCentre", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("shared with"))
+    shared_at = models.DateTimeField(_("shared at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("visit document")
+        verbose_name_plural = _("visit documents")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=["report", "prescription", "discharge", "other"]),
+                                   name="visits_document_kind_known"),
+            models.CheckConstraint(
+                condition=models.Q(shared_with__isnull=True, shared_at__isnull=True)
+                | models.Q(shared_with__isnull=False, shared_at__isnull=False),
+                name="visits_document_shared_at_iff_shared"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -189,3 +189,44 @@ def connect_items_to_pick():
     from portal.medicines.models import ConnectItem
 
     return ConnectItem.objects.filter(status=ConnectItem.Status.LISTED).order_by("generic_name_en")
+
+
+# --- Documents from visits ----------------------------------------------------------------
+
+
+def documents_visible_to(user):
+    """The visit documents `user` may open: their own; an elder's who gave them the
+    health summary right (portal.care's one rule); and, for centre staff, those the
+    resident shared with their centre while the resident still consents to it.
+    Hospital admins and everyone else: none. The one scoping function of the
+    document pages, downloads and API."""
+    from django.db.models import Q
+
+    from portal.care.models import Right
+    from portal.care.selectors import elders_of
+    from portal.centres.selectors import centre_of, residents_assisted_by
+
+    from .models import VisitDocument
+
+    if not user.is_authenticated:
+        return VisitDocument.objects.none()
+    scope = Q(resident=user) | Q(resident__in=elders_of(user, Right.HEALTH_SUMMARY).values("id"))
+    centre = centre_of(user)
+    if centre is not None:
+        scope |= Q(shared_with=centre, resident__in=residents_assisted_by(user).values("id"))
+    return VisitDocument.objects.filter(scope).select_related("appointment", "resident", "shared_with")
+
+
+def document_for(user, document_id: int):
+    from django.http import Http404
+
+    document = documents_visible_to(user).filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    return document
+
+
+def documents_acting_for(user, resident_id: int | None):
+    """Whose visit documents `user` may upload and list on the visit page: their own,
+    or an elder's with the health summary right (as summary_acting_for)."""
+    return summary_acting_for(user, resident_id)

@@ -24,6 +24,13 @@ urlpatterns = [
     path("summary/card/", views.summary_card, name="summary_card"),
     path("summary/for/<int:resident_id>/", views.summary, name="summary_for"),
     path("summary/for/<int:resident_id>/card/", views.summary_card, name="summary_card_for"),
+    # Documents from visits (selectors.documents_visible_to, the one scoping function).
+    path("documents/shared/", views.shared_documents, name="shared_documents"),
+    path("documents/<int:pk>/download/", views.document_download, name="document_download"),
+    path("documents/<int:pk>/share/", views.document_share, name="document_share"),
+    path("documents/<int:pk>/attach/", views.document_attach, name="document_attach"),
+    path("documents/for/<int:resident_id>/<str:reference>/", views.documents, name="documents_for"),
+    path("<str:reference>/documents/", views.documents, name="documents"),
     path("for/<int:resident_id>/", include(_pages("for_", wrap=on_behalf))),
     *_pages(),
 ]

@@ -5,18 +5,26 @@ guide has the appointment pages' scope and access log."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from portal.appointments.selectors import appointment_for
 from portal.care.doors import CareRefused
 
 from . import services
-from .forms import CrossingForm, HealthSummaryForm
-from .selectors import health_summary_of, summary_acting_for, visit_guide
+from .forms import AttachForm, CrossingForm, DocumentForm, HealthSummaryForm, ShareForm
+from .selectors import (
+    document_for,
+    documents_acting_for,
+    documents_visible_to,
+    health_summary_of,
+    summary_acting_for,
+    visit_guide,
+)
 
 
 def _resident(request: HttpRequest, resident_id: int | None):
@@ -124,3 +132,155 @@ def summary_card(request: HttpRequest, resident_id: int | None = None) -> HttpRe
         "other_medicines": current.lines(current.other_medicines), "allergies": current.lines(current.allergies),
         "conditions": current.lines(current.conditions), **_summary_urls(acting),
     })
+
+
+# --- Documents from visits ----------------------------------------------------------------
+
+
+def _open_transfers(resident):
+    from django.db.models import Q
+
+    from portal.transfers.models import TransferRequest
+    from portal.transfers.workflow import FINAL_STATES
+
+    return (TransferRequest.objects.filter(Q(requester=resident) | Q(patient_user=resident))
+            .exclude(state__in=FINAL_STATES).order_by("-created_at"))
+
+
+def _documents_url(acting, reference: str) -> str:
+    if acting.care_link is not None:
+        return reverse("visits:documents_for", args=[acting.resident.pk, reference])
+    return reverse("visits:documents", args=[reference])
+
+
+@login_required
+def documents(request: HttpRequest, reference: str, resident_id: int | None = None) -> HttpResponse:
+    """The documents of one visit: the resident's (or, with the health summary right,
+    a caregiver's) page to upload them; the resident also shares each one."""
+    from portal.care.services import access_log_record
+
+    try:
+        acting = documents_acting_for(request.user, resident_id)
+    except CareRefused as refused:
+        return render(request, "care/refused.html", {"message": refused.message}, status=403)
+    resident = acting.resident
+    appointment = appointment_for(resident=resident, reference=reference)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.visit_document_add(actor=request.user, appointment=appointment,
+                                            kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"])
+            except ValidationError as error:
+                form.add_error("file", " ".join(error.messages))
+            else:
+                messages.success(request, _("The document is stored. Only you can see it until you share it.")
+                                 if acting.care_link is None else _("The document is stored with the visit."))
+                return redirect(_documents_url(acting, reference))
+        status = 400
+    elif acting.care_link is not None:
+        access_log_record(link=acting.care_link, what="visit_document")
+    listed = list(documents_visible_to(request.user).filter(appointment=appointment))
+    is_resident = acting.care_link is None
+    centres = services.centres_to_share_with(resident) if is_resident else None
+    transfers = _open_transfers(resident) if is_resident else None
+    return render(request, "visits/documents.html", {
+        "appointment": appointment, "documents": [
+            (document, ShareForm(prefix=f"share-{document.pk}", centres=centres,
+                                 initial={"centre": document.shared_with_id}) if is_resident else None)
+            for document in listed],
+        "form": form, "care_link": acting.care_link, "resident": resident, "is_resident": is_resident,
+        "attach_form": AttachForm(transfers=transfers) if is_resident and transfers.exists() else None,
+    }, status=status)
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int):
+    """Stream one document after the scope check; every read by someone other than
+    the resident goes into the resident's access log (decision 0064)."""
+    from urllib.parse import urlencode
+
+    from django.http import FileResponse
+
+    from portal.care.models import Right
+    from portal.care.selectors import link_for
+    from portal.care.services import access_log_record as care_access_log_record
+    from portal.centres.selectors import case_reason
+    from portal.centres.services import access_log_record
+
+    document = document_for(request.user, pk)
+    resident = document.resident
+    if request.user.pk != resident.pk:
+        link = link_for(request.user, resident, Right.HEALTH_SUMMARY)
+        if link is not None:
+            care_access_log_record(link=link, what="visit_document")
+        else:  # centre staff of the centre it is shared with: the reason given when the case was opened
+            why = case_reason(request, resident.pk)
+            if not why:
+                return redirect(reverse("centres:case_open", args=[resident.pk]) + "?"
+                                + urlencode({"next": request.get_full_path()}))
+            access_log_record(staff=request.user, resident=resident, what="visit_document", why=why)
+    path = services.document_path(document)
+    if not path.is_file():
+        raise Http404
+    response = FileResponse(open(path, "rb"), content_type=document.content_type,  # noqa: SIM115
+                            as_attachment=True, filename=document.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def document_share(request: HttpRequest, pk: int) -> HttpResponse:
+    document = document_for(request.user, pk)
+    if request.user.pk != document.resident_id:
+        raise Http404
+    form = ShareForm(request.POST, prefix=f"share-{document.pk}",
+                     centres=services.centres_to_share_with(document.resident))
+    if not form.is_valid():
+        messages.error(request, _("Choose a service centre you have given your consent to."))
+    else:
+        try:
+            services.visit_document_share(actor=request.user, document=document, centre=form.cleaned_data["centre"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            centre = form.cleaned_data["centre"]
+            messages.success(request, _("Shared with %(centre)s.") % {"centre": centre.name} if centre
+                             else _("The document is private again."))
+    return redirect(reverse("visits:documents", args=[document.appointment.reference]))
+
+
+@login_required
+@require_POST
+def document_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    document = document_for(request.user, pk)
+    if request.user.pk != document.resident_id:
+        raise Http404
+    form = AttachForm(request.POST, transfers=_open_transfers(document.resident))
+    if not form.is_valid():
+        messages.error(request, _("Choose one of your open transfers."))
+    else:
+        transfer = form.cleaned_data["transfer"]
+        try:
+            services.visit_document_attach(actor=request.user, document=document, transfer=transfer)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(error.messages) if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, _("Attached to transfer %(reference)s.") % {"reference": transfer.reference})
+    return redirect(reverse("visits:documents", args=[document.appointment.reference]))
+
+
+@login_required
+def shared_documents(request: HttpRequest) -> HttpResponse:
+    """Centre staff: the documents residents shared with their centre (and still
+    consent to it). Opening one goes into the resident's access log."""
+    from portal.centres.selectors import centre_of
+
+    centre = centre_of(request.user)
+    if centre is None:
+        raise Http404
+    listed = documents_visible_to(request.user).filter(shared_with=centre).order_by("-shared_at")[:200]
+    return render(request, "visits/shared_documents.html", {"documents": listed, "centre": centre})
