@@ -36,3 +36,23 @@ def load() -> str:
                 hospital=hospitals[row["hospital"]], border_point=points[row["border_point"]],
                 defaults={**_translated(row, "transport", "walking", "source"), "as_of": row["as_of"]})
     return f"{HospitalVisitInfo.objects.count()} hospitals' visit facts, {CrossingRoute.objects.count()} crossing routes"
+
+
+def load_late() -> str:
+    """The demo resident's health summary (a Connect drug and free text), kept
+    through the service as a resident would."""
+    from portal.accounts.models import User
+    from portal.medicines.models import ConnectItem
+
+    from .models import HealthSummary
+    from .services import health_summary_save
+
+    resident = User.objects.filter(email="resident@example.com").first()
+    if resident is None or HealthSummary.objects.filter(resident=resident).exists():
+        return ""
+    health_summary_save(
+        actor=resident, resident=resident, connect_items=list(ConnectItem.objects.filter(slug="lorlatinib")),
+        other_medicines="Amlodipine 5 mg, once a day", allergies="Penicillin: rash",
+        conditions="High blood pressure", emergency_contact_name="CHAN Siu Fan",
+        emergency_contact_phone="+85291234567")
+    return "1 health summary (the demo resident)"

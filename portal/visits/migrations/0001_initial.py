@@ -7,12 +7,10 @@ from django.db import migrations, models
 
 
 def grant(apps, schema_editor):
-    from portal.accounts.roles import HOSPITAL_ADMINS, grant_permissions
+    from portal.accounts.roles import HOSPITAL_ADMINS, ROLE_PERMISSIONS, grant_permissions
 
     # Hospital admins keep their own hospitals' visit facts (scoped in admin.py).
-    grant_permissions(apps, HOSPITAL_ADMINS, "visits", [
-        f"{action}_{model}" for action in ("view", "add", "change", "delete")
-        for model in ("hospitalvisitinfo", "departmentlocation", "crossingroute")])
+    grant_permissions(apps, HOSPITAL_ADMINS, "visits", ROLE_PERMISSIONS[HOSPITAL_ADMINS]["visits"])
 
 
 class Migration(migrations.Migration):
