@@ -136,3 +136,25 @@ def visit_document_attach(*, actor, document: VisitDocument, transfer):
     with open(path, "rb") as handle:
         upload = File(handle, name=document.original_name)
         return transfers.attachment_add(actor=actor, transfer=transfer, upload=upload)
+
+
+def document_read_record(*, actor, document: VisitDocument, why: str = "") -> None:
+    """Write a read of `document` by someone other than its resident into the
+    resident's access log (decision 0064): a caregiver with the health summary
+    right, or staff of the centre it is shared with, with the reason they gave
+    when they opened the case (`why`; without one, PermissionDenied: the door asks
+    for it). The resident's own reads are not logged. Page and API call this."""
+    from portal.care.models import Right
+    from portal.care.selectors import link_for
+    from portal.care.services import access_log_record as care_access_log_record
+    from portal.centres.services import access_log_record
+
+    if actor.pk == document.resident_id:
+        return
+    link = link_for(actor, document.resident, Right.HEALTH_SUMMARY)
+    if link is not None:
+        care_access_log_record(link=link, what="visit_document")
+        return
+    if not why:
+        raise PermissionDenied(_("Open the resident's case and say why before opening their documents."))
+    access_log_record(staff=actor, resident=document.resident, what="visit_document", why=why)

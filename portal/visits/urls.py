@@ -2,7 +2,7 @@ from django.urls import include, path
 
 from portal.appointments.views import on_behalf
 
-from . import views
+from . import api, views
 
 app_name = "visits"
 
@@ -35,4 +35,5 @@ urlpatterns = [
     *_pages(),
 ]
 
-api_urlpatterns: list = []
+# API under /api/v1/.
+api_urlpatterns = api.api_urlpatterns

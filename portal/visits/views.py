@@ -203,24 +203,16 @@ def document_download(request: HttpRequest, pk: int):
 
     from django.http import FileResponse
 
-    from portal.care.models import Right
-    from portal.care.selectors import link_for
-    from portal.care.services import access_log_record as care_access_log_record
     from portal.centres.selectors import case_reason
-    from portal.centres.services import access_log_record
 
     document = document_for(request.user, pk)
     resident = document.resident
-    if request.user.pk != resident.pk:
-        link = link_for(request.user, resident, Right.HEALTH_SUMMARY)
-        if link is not None:
-            care_access_log_record(link=link, what="visit_document")
-        else:  # centre staff of the centre it is shared with: the reason given when the case was opened
-            why = case_reason(request, resident.pk)
-            if not why:
-                return redirect(reverse("centres:case_open", args=[resident.pk]) + "?"
-                                + urlencode({"next": request.get_full_path()}))
-            access_log_record(staff=request.user, resident=resident, what="visit_document", why=why)
+    try:
+        services.document_read_record(actor=request.user, document=document,
+                                      why=case_reason(request, resident.pk))
+    except PermissionDenied:  # centre staff: say why first, then come back
+        return redirect(reverse("centres:case_open", args=[resident.pk]) + "?"
+                        + urlencode({"next": request.get_full_path()}))
     path = services.document_path(document)
     if not path.is_file():
         raise Http404

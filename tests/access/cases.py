@@ -608,3 +608,19 @@ CASES += [
          expect=row(centre_staff_with_consent=SEES, centre_staff_without_consent=OWN), secret=lambda w: "report.pdf",
          deny_status=_STRICT),
 ]
+
+CASES += [
+    Case("API: health summary of a resident",
+         url=lambda w: (w.obj("health_summary"), reverse("api:health-summary") + f"?resident={w.owner.pk}")[1],
+         expect=_summary_keepers, secret=lambda w: SECRET_ALLERGY, deny_status=_API_DENY),
+    Case("API: change the health summary of a resident", method="put", json=True,
+         url=lambda w: (w.obj("health_summary"), reverse("api:health-summary") + f"?resident={w.owner.pk}")[1],
+         data=lambda w: {"allergies": "Changed"}, expect=_summary_keepers, deny_status=_API_DENY),
+    Case("API: visit documents of a resident",
+         url=lambda w: (w.obj("visit_document"), reverse("api:visit-documents-list") + f"?resident={w.owner.pk}")[1],
+         expect=_summary_keepers, secret=lambda w: "report.pdf", deny_status=_API_DENY),
+    Case("API: visit document detail", prepare=_open_case,
+         url=lambda w: reverse("api:visit-documents-detail", args=[w.obj("visit_document").pk]),
+         expect=row(owner=SEES, caregiver=SEES, centre_staff_with_consent=SEES), secret=lambda w: "report.pdf",
+         deny_status=_API_DENY),
+]
