@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "portal.vouchers",
     "portal.transfers",
     "portal.care",
+    "portal.visits",
 ]
 
 MIDDLEWARE = [
