@@ -113,12 +113,19 @@ class ConnectItemAlias(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    # The item's search key includes its aliases: every change re-saves it.
+    # The item's search key includes its aliases: every change re-saves it and
+    # retires the pages cached from the older data.
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        ConnectItem.objects.get(pk=self.item_id).save(update_fields=["search_key"])
+        self._refresh_search()
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        ConnectItem.objects.get(pk=self.item_id).save(update_fields=["search_key"])
+        self._refresh_search()
         return result
+
+    def _refresh_search(self) -> None:
+        from portal.hospitals.services import search_data_changed
+
+        ConnectItem.objects.get(pk=self.item_id).save(update_fields=["search_key"])
+        search_data_changed()

@@ -103,6 +103,22 @@ def test_every_roles_pages_fit_a_phone_and_a_desktop(page_in, login_as, demo, la
     assert not problems, "\n".join(problems)
 
 
+@languages
+def test_every_hospital_page_fits_a_phone(page_in, demo, lang, locale):
+    """17 hospital pages used to scroll sideways at 320px (the languages in .facts)."""
+    from portal.hospitals.models import Hospital
+
+    page = page_in(locale, viewport={"width": 320, "height": 800})
+    problems = []
+    for slug in Hospital.objects.order_by("slug").values_list("slug", flat=True):
+        page.goto(f"/{lang}/hospitals/{slug}/")
+        try:
+            assert_no_horizontal_scroll(page)
+        except AssertionError as error:
+            problems.append(str(error))
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.parametrize(("lang", "locale"), LANGUAGES[:2], ids=[code for code, _locale in LANGUAGES[:2]])
 def test_the_phone_header_folds_the_menu_behind_a_button(page_in, snap, demo, lang, locale):
     page = page_in(locale, viewport={"width": 320, "height": 640})

@@ -104,3 +104,14 @@ def test_the_demo_data_carries_the_aliases_of_the_issue(db, client):
         assert client.get("/api/v1/hospitals/", {"search": query}).json()["results"][0]["slug"] == "hku-szh", query
     assert [row["slug"] for row in client.get("/api/v1/medicines/", {"search": "Leqvio"}).json()["results"]] \
         == ["inclisiran"]
+
+
+def test_an_alias_written_outside_the_admin_retires_cached_answers(
+        hospital, other_hospital, client, django_capture_on_commit_callbacks):
+    assert client.get("/api/v1/hospitals/", {"search": "港大深圳"}).json()["count"] == 0  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        alias = HospitalAlias.objects.create(hospital=hospital, name="港大深圳")
+    assert client.get("/api/v1/hospitals/", {"search": "港大深圳"}).json()["count"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        alias.delete()
+    assert client.get("/api/v1/hospitals/", {"search": "港大深圳"}).json()["count"] == 0

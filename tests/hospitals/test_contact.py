@@ -113,3 +113,10 @@ def test_hospital_admin_edits_the_contact_details_of_their_hospital(
     assert response.status_code == 302, response.content.decode()[:3000]
     html = page(client, hospital)
     assert "+86 20 1234 5678" in html and "深圳市测试路2号" in html and "Test source" in html
+
+
+def test_the_api_gives_the_same_contact_details_with_their_source(known, client):
+    body = client.get(f"/api/v1/hospitals/{known.slug}/", {"lang": "zh-hant"}).json()
+    assert body["phone"] == TEST_PHONE and body["address"] == "廣州市測試路1號"
+    assert body["booking_without_portal"] == "致電香港病人專線。"
+    assert body["contact_source_url"] == "https://example.org/contact" and body["contact_checked_on"] == "2026-11-30"
