@@ -23,7 +23,7 @@ def _parsed(number: str):
 
 @register.filter
 def phone_display(number: str) -> str:
-    """+86 755 8691 3388 style (international, so it dials from a Hong Kong phone);
+    """International format, e.g. +86 20 1234 5678 (so it dials from a Hong Kong phone);
     the text as entered if it is not a phone number."""
     parsed = _parsed(number or "")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL) if parsed else number
