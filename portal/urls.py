@@ -15,6 +15,7 @@ from portal.hospitals import urls as hospitals_urls
 from portal.medicines import urls as medicines_urls
 from portal.notifications import urls as notifications_urls
 from portal.transfers import urls as transfers_urls
+from portal.visits import urls as visits_urls
 from portal.vouchers import urls as vouchers_urls
 
 DOMAIN_URLS = {
@@ -26,6 +27,7 @@ DOMAIN_URLS = {
     "notifications": notifications_urls,
     "centre": centres_urls,
     "care": care_urls,
+    "visits": visits_urls,
 }
 
 api_v1 = [pattern for module in DOMAIN_URLS.values() for pattern in module.api_urlpatterns]

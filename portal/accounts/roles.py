@@ -33,6 +33,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
                          "change_appointment", "view_waitlistentry"],
         "transfers": ["view_route", "change_route", "view_transferrequest", "view_transferevent"],
         "vouchers": ["view_claim"],
+        # Their own hospitals' visit facts (portal/visits/admin.py scopes them).
+        "visits": [f"{action}_{model}" for action in ("view", "add", "change", "delete")
+                   for model in ("hospitalvisitinfo", "departmentlocation", "crossingroute")],
     },
     CENTRE_STAFF: {
         "hospitals": ["view_hospital", "view_department"],

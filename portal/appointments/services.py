@@ -25,6 +25,7 @@ from portal.core.constraints import violated_constraint
 from portal.core.translated import translated_columns
 from portal.hospitals.selectors import user_manages_hospital
 from portal.notifications.services import cancel_pending, notify
+from portal.visits.selectors import guide_for_message
 
 from . import selectors
 from .models import (
@@ -288,7 +289,8 @@ def appointment_book(
                     date=timezone.localtime(slot.starts_at).date(),
                 ).update(status=WaitlistEntry.Status.ACCEPTED)
             _event(appointment, AppointmentEvent.Action.BOOKED, actor=actor, acting=acting, to_slot=slot)
-            notify(recipient=resident, event="appointment_booked", context=_context(appointment, slot),
+            notify(recipient=resident, event="appointment_booked",
+                   context={**_context(appointment, slot), "guide": guide_for_message(appointment)},
                    link=_link(resident, "detail", appointment.reference))
     except IntegrityError as error:
         # One active booking per resident per time is checked by its constraint
@@ -597,7 +599,9 @@ def appointment_reminders_send(*, now: datetime | None = None, batch_size: int =
                 before = REMINDERS[done - 1]
                 notify(
                     recipient=appointment.resident, event="appointment_reminder",
-                    context={**_context(appointment), "hours": int(before.total_seconds() // 3600)},
+                    context={**_context(appointment), "hours": int(before.total_seconds() // 3600),
+                             # The day before, the visit guide comes with the reminder.
+                             **({"guide": guide_for_message(appointment)} if before >= timedelta(hours=24) else {})},
                     link=_link(appointment.resident, "detail", appointment.reference),
                     group_key=f"appointment:{appointment.pk}", send_after=appointment.starts_at - before,
                 )

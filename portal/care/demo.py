@@ -18,7 +18,8 @@ def load() -> str:
     if link is None:
         link = CareLink.objects.create(
             elder=elder, caregiver=caregiver, relationship=Relationship.DAUGHTER, status=CareLink.Status.ACTIVE,
-            appointments=True, vouchers=True, transfers=True, messages=True, invite_email=caregiver.email,
+            appointments=True, vouchers=True, transfers=True, messages=True, health_summary=True,
+            invite_email=caregiver.email,
             invite_language=caregiver.language, created_by=elder, accepted_at=timezone.now(),
         )
         CareEvent.objects.create(link=link, action=CareEvent.Action.INVITED, actor=elder, rights=link.rights)

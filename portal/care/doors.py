@@ -45,6 +45,8 @@ def refusal_message(right: str, elder) -> str:
         Right.VOUCHERS: _("%(name)s has not given you permission to see their vouchers, or it has ended."),
         Right.TRANSFERS: _("%(name)s has not given you permission to request or follow their transfers, or it "
                            "has ended."),
+        Right.HEALTH_SUMMARY: _("%(name)s has not given you permission to keep their health summary, or it has "
+                                "ended."),
     }
     message = messages.get(right) or _("%(name)s has not given you permission to do this, or it has ended.")
     return message % {"name": name}

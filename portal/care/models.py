@@ -23,13 +23,13 @@ class Right(models.TextChoices):
     TRANSFERS = "transfers", _("Request and follow ambulance transfers")
     MESSAGES = "messages", _("Receive copies of reminders and messages")
     VOUCHER_CODE = "voucher_code", _("Receive the one-time code of a voucher claim, to pass on to the service point")
-    # Defined now for the health summary a later issue adds (docs/decisions/0060);
-    # not offered on the forms until that feature exists.
+    # The health summary (portal.visits, docs/decisions/0083).
     HEALTH_SUMMARY = "health_summary", _("Keep the health summary")
 
 
 # The rights an elder can choose today (forms and the API).
-RIGHTS_OFFERED = (Right.APPOINTMENTS, Right.VOUCHERS, Right.TRANSFERS, Right.MESSAGES, Right.VOUCHER_CODE)
+RIGHTS_OFFERED = (Right.APPOINTMENTS, Right.VOUCHERS, Right.TRANSFERS, Right.MESSAGES, Right.VOUCHER_CODE,
+                  Right.HEALTH_SUMMARY)
 
 
 class Relationship(models.TextChoices):

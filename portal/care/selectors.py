@@ -83,12 +83,13 @@ def copy_links(elder, *, about=None) -> list[CareLink]:
     with the "messages" right (a link limited to one transfer: only for messages
     about it, `about`), each caregiver once, with the caregiver and their profile."""
     transfer_id = _transfer_id(about)
-    links = (links_granting(Right.MESSAGES, transfer=transfer_id).filter(elder=elder)
-             .select_related("caregiver__profile", "elder__profile").order_by("caregiver_id", "transfer_id"))
+    links = (links_granting(Right.MESSAGES, transfer=transfer_id).filter(elder=elder, caregiver__is_active=True)
+             .select_related("caregiver__profile").order_by("caregiver_id", "transfer_id"))
     seen, found = set(), []
     for link in links:
-        if link.caregiver_id not in seen and link.caregiver.is_active:
+        if link.caregiver_id not in seen:
             seen.add(link.caregiver_id)
+            link.elder = elder  # the caller's object: its profile is already loaded when it was asked for
             found.append(link)
     return found
 

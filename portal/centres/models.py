@@ -265,6 +265,8 @@ class AccessWhat(models.TextChoices):
     TRANSFER_DOCUMENT = "transfer_document", _("Ambulance transfer document")
     VOUCHERS = "vouchers", _("Voucher activity")
     CARE_CONSENT = "care_consent", _("Signed consent for a caregiver")
+    HEALTH_SUMMARY = "health_summary", _("Health summary")
+    VISIT_DOCUMENT = "visit_document", _("Document from a visit")
 
 
 class AccessReason(models.TextChoices):

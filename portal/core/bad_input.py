@@ -59,10 +59,10 @@ class RefuseBadInputMiddleware:
             length = 0
         limit = body_limit(request)
         if length > limit:  # refused before a byte of the body is read
-            return self.refuse(request, 413, _("The request is too large: it may be at most %(size)s MB.")
+            return self.refuse(request, 413, "request_too_large", _("The request is too large: it may be at most %(size)s MB.")
                                % {"size": _megabytes(limit)})
         if self._bad_address(request) or self._bad_form(request):
-            return self.refuse(request, 400, control_characters_message())
+            return self.refuse(request, 400, "control_characters", control_characters_message())
         return self.get_response(request)
 
     @staticmethod
@@ -86,9 +86,9 @@ class RefuseBadInputMiddleware:
         return any(has_control_characters(upload.name or "") for upload in request.FILES.values())
 
     @staticmethod
-    def refuse(request, status: int, message: str):
+    def refuse(request, status: int, code: str, message: str):
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": message}, status=status)
+            return JsonResponse({"code": code, "detail": message}, status=status)
         return render(request, "400.html", {"message": message}, status=status)
 
 

@@ -5,6 +5,7 @@ Accept-Language header (LocaleMiddleware)."""
 from django.conf import settings
 from django.utils import translation
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
@@ -53,7 +54,7 @@ def requested_page(request) -> int:
     except ValueError:
         number = 0
     if number < 1:
-        raise NotFound("Invalid page.")
+        raise NotFound(_("Invalid page."))
     return number
 
 
@@ -85,7 +86,7 @@ class SearchListMixin:
         def answer() -> tuple[int, int, list]:
             page = self.search(number)
             if page.number != number:  # past the end
-                raise NotFound("Invalid page.")
+                raise NotFound(_("Invalid page."))
             return page.total, page.size, self.get_serializer(page.rows, many=True).data
 
         count, size, results = cached_for_path(request, self.cache_name, answer)

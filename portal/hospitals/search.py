@@ -178,6 +178,9 @@ class ResultPage:
         return self.number + 1
 
 
+MAX_PAGE_NUMBER = 10_000
+
+
 def narrow_page(ranked: QuerySet, number: int, size: int) -> QuerySet:
     """(id, total) of the rows on page `number` of `ranked` (filtered and ordered):
     the total is a window count over the same matches, so the page and the count
@@ -191,6 +194,9 @@ def search_page(ranked: QuerySet, rows: QuerySet, number: int, size: int) -> Res
     """Page `number` of `ranked`, each result read from `rows` (the same model with
     what a result shows: select_related, prefetches, annotations). Two queries, plus
     `rows`' prefetches; a page past the end gives the last page (two more)."""
+    # Any number past the end means the last page; bounding it keeps the offset
+    # within what the database can count to (page=10**22 overflowed bigint).
+    number = min(number, MAX_PAGE_NUMBER)
     found = list(narrow_page(ranked, number, size))
     if not found and number > 1:
         return search_page(ranked, rows, ceil(ranked.count() / size) or 1, size)

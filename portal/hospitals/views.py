@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from portal.core.caching import cache_anonymous_page, cached_for_path
+from portal.medicines.selectors import connect_list_coverage
 
 from .forms import HospitalSearchForm
 from .selectors import hospital_detail, hospital_search, search_options
@@ -42,4 +43,5 @@ def index(request: HttpRequest) -> HttpResponse:
 @cache_anonymous_page
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     hospital, nearby = hospital_detail(slug)
-    return render(request, "hospitals/detail.html", {"hospital": hospital, "nearby": nearby})
+    return render(request, "hospitals/detail.html", {"hospital": hospital, "nearby": nearby,
+                                                     "coverage": connect_list_coverage()})

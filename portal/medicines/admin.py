@@ -10,7 +10,7 @@ from portal.core.admin import AutocompleteFieldsMixin
 from portal.hospitals.admin import SearchDataAdminMixin, SearchKeyAdminMixin
 
 from .forms import ImportForm
-from .models import ConnectItem, ConnectItemAlias, ItemApproval, TherapeuticArea
+from .models import ConnectItem, ConnectItemAlias, ConnectListTotals, ItemApproval, TherapeuticArea
 from .services import connect_items_import
 
 
@@ -18,6 +18,14 @@ from .services import connect_items_import
 class TherapeuticAreaAdmin(SearchDataAdminMixin, TabbedTranslationAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name_en", "name_zh_hant", "name_zh_hans")
+
+
+@admin.register(ConnectListTotals)
+class ConnectListTotalsAdmin(SearchDataAdminMixin, TabbedTranslationAdmin):
+    """The published totals shown beside the portal's partial list (decision 0081);
+    a new row when new figures are published (the latest is shown)."""
+
+    list_display = ("as_of", "items", "drugs", "devices", "institutions", "source")
 
 
 class ItemApprovalInline(AutocompleteFieldsMixin, admin.TabularInline):
@@ -35,7 +43,7 @@ class ConnectItemAliasInline(admin.TabularInline):
 
 @admin.register(ConnectItem)
 class ConnectItemAdmin(SearchDataAdminMixin, SearchKeyAdminMixin, TabbedTranslationAdmin):
-    list_display = ("generic_name", "kind", "therapeutic_area", "status", "approval_date")
+    list_display = ("generic_name", "kind", "therapeutic_area", "status", "approval_date", "source")
     list_filter = ("kind", "status", "therapeutic_area")
     search_fields = ("slug", "generic_name_en", "generic_name_zh_hant", "generic_name_zh_hans", "brand_name_en",
                      "hk_registration_no")

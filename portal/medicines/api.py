@@ -22,8 +22,8 @@ class ItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = ConnectItem
         fields = ["slug", "kind", "generic_name", "brand_name", "dosage_form", "indication", "therapeutic_area",
-                  "therapeutic_area_name", "hk_registration_no", "holder", "approval_date", "status",
-                  "coverage_notes", "institution_count", "url"]
+                  "therapeutic_area_name", "hk_registration_no", "holder", "approval_date", "approval_date_precision",
+                  "status", "coverage_notes", "source", "source_url", "institution_count", "url"]
 
 
 class ApprovalSerializer(serializers.Serializer):

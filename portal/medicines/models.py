@@ -8,7 +8,15 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.hospitals.models import Hospital
+from portal.hospitals.models import DatePrecision, Hospital
+
+
+def partial_date_display(value, precision: str) -> str:
+    """A date to the precision published: 2021, 2021-04 or 2021-04-29."""
+    if value is None:
+        return ""
+    formats = {DatePrecision.YEAR: "%Y", DatePrecision.MONTH: "%Y-%m"}
+    return value.strftime(formats.get(precision, "%Y-%m-%d"))
 
 
 class TherapeuticArea(models.Model):
@@ -45,6 +53,14 @@ class ConnectItem(models.Model):
     hk_registration_no = models.CharField(_("Hong Kong registration number"), max_length=50, blank=True)
     holder = models.CharField(_("marketing authorisation holder"), max_length=200, blank=True)
     approval_date = models.DateField(_("first approval date"), null=True, blank=True)
+    approval_date_precision = models.CharField(
+        _("approval date known to the"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY,
+        help_text=_("If only the month or the year is published, enter its first day and choose the month or the year."),
+    )
+    # Where the portal's record of this item comes from: the portal's list is
+    # partial and gathered from public reports until the official list is imported.
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    source_url = models.URLField(_("source address"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.LISTED)
     coverage_notes = models.TextField(_("coverage notes"), blank=True)
     source_note = models.TextField(_("source notes for admins"), blank=True)
@@ -76,6 +92,10 @@ class ConnectItem(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("medicines:detail", kwargs={"slug": self.slug})
 
+    @property
+    def approval_date_display(self) -> str:
+        return partial_date_display(self.approval_date, self.approval_date_precision)
+
 
 class ItemApproval(models.Model):
     """One designated institution approved to use one item."""
@@ -84,6 +104,8 @@ class ItemApproval(models.Model):
     hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="connect_approvals",
                                  verbose_name=_("institution"))
     approved_on = models.DateField(_("approval date"), null=True, blank=True)
+    approved_on_precision = models.CharField(
+        _("approval date known to the"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
 
     class Meta:
         ordering = ["item", "hospital__slug"]
@@ -93,6 +115,38 @@ class ItemApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} @ {self.hospital}"
+
+    @property
+    def approved_on_display(self) -> str:
+        return partial_date_display(self.approved_on, self.approved_on_precision)
+
+
+class ConnectListTotals(models.Model):
+    """The totals of the official Connect list as published, with their source
+    and date. The portal's own list is partial; pages show the latest of these
+    beside it (docs/decisions/0081). Corrected in the admin when new figures
+    are published."""
+
+    items = models.PositiveIntegerField(_("items"))
+    drugs = models.PositiveIntegerField(_("drugs"))
+    devices = models.PositiveIntegerField(_("devices"))
+    institutions = models.PositiveIntegerField(_("designated institutions"))
+    patients = models.PositiveIntegerField(_("patients (about)"), null=True, blank=True)
+    as_of = models.DateField(_("as of"), unique=True)
+    source = models.CharField(_("source"), max_length=300)
+    source_url = models.URLField(_("source address"), blank=True)
+
+    class Meta:
+        ordering = ["-as_of"]
+        verbose_name = _("published Connect list totals")
+        verbose_name_plural = _("published Connect list totals")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(items=models.F("drugs") + models.F("devices")),
+                                   name="medicines_totals_items_add_up"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.items} ({self.as_of:%Y-%m-%d})"
 
 
 class ConnectItemAlias(models.Model):

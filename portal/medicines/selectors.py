@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from portal.core.caching import cached_at_data_version
 from portal.hospitals.search import ResultPage, rank_expression, search_filter, search_page
 from portal.hospitals.selectors import OPTIONS_CACHE_SECONDS, PAGE_SIZE
 
-from .models import ConnectItem, ItemApproval, TherapeuticArea
+from .models import ConnectItem, ConnectListTotals, ItemApproval, TherapeuticArea
 
 
 @dataclass(frozen=True)
@@ -64,3 +64,32 @@ def item_detail(slug: str) -> ConnectItem:
     if item is None:
         raise Http404
     return item
+
+
+@dataclass(frozen=True)
+class ConnectCoverage:
+    """The published totals of the official list beside what the portal holds."""
+
+    published: ConnectListTotals | None
+    items: int
+    drugs: int
+    devices: int
+    institutions: int
+
+
+def connect_list_coverage() -> ConnectCoverage:
+    """The latest published totals and the portal's own counts of listed items
+    (two queries, then cached under the data version): every Connect item and
+    hospital page shows them, so no one takes the portal's list for the whole list."""
+    return cached_at_data_version("connect-list-coverage", _coverage, OPTIONS_CACHE_SECONDS)
+
+
+def _coverage() -> ConnectCoverage:
+    listed = ConnectItem.objects.filter(status=ConnectItem.Status.LISTED)
+    counts = listed.aggregate(
+        items=Count("id", distinct=True),
+        drugs=Count("id", filter=Q(kind=ConnectItem.Kind.DRUG), distinct=True),
+        devices=Count("id", filter=Q(kind=ConnectItem.Kind.DEVICE), distinct=True),
+        institutions=Count("approvals__hospital", distinct=True),
+    )
+    return ConnectCoverage(published=ConnectListTotals.objects.order_by("-as_of").first(), **counts)

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from portal.core.bad_input import control_characters_message, has_control_characters
-from portal.hospitals.models import Hospital
+from portal.hospitals.models import DatePrecision, Hospital
 from portal.hospitals.services import search_data_changed
 
 from .models import ConnectItem, ItemApproval, TherapeuticArea
@@ -28,8 +28,12 @@ OPTIONAL_COLUMNS = (
     "slug", "brand_name_en", "brand_name_zh_hant", "brand_name_zh_hans", "dosage_form",
     "indication_en", "indication_zh_hant", "indication_zh_hans", "hk_registration_no", "holder",
     "first_reported", "status", "coverage_notes_en", "coverage_notes_zh_hant", "coverage_notes_zh_hans",
-    "source_note",
+    "source_note", "source_en", "source_zh_hant", "source_zh_hans", "source_url",
 )
+# The source of each item (which report or list it comes from): given per line, or
+# for the whole file (import_connect_items --source-en ...) when the official list
+# is imported as published.
+SOURCE_COLUMNS = ("source_en", "source_zh_hant", "source_zh_hans", "source_url")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 # Each text column and the ConnectItem field it is written to: a value is checked
 # with the field's own validators (length, slug) before anything is written.
@@ -38,7 +42,7 @@ TEXT_COLUMNS = {
     **{column: column for column in (
         "slug", "brand_name_en", "brand_name_zh_hant", "brand_name_zh_hans", "dosage_form", "indication_en",
         "indication_zh_hant", "indication_zh_hans", "hk_registration_no", "holder", "coverage_notes_en",
-        "coverage_notes_zh_hant", "coverage_notes_zh_hans", "source_note")},
+        "coverage_notes_zh_hant", "coverage_notes_zh_hans", "source_note", *SOURCE_COLUMNS)},
 }
 
 
@@ -54,6 +58,8 @@ class ImportResult:
     updated: int = 0
     approvals: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # With skip_bad_lines: the lines left out because of the errors above.
+    skipped: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -62,11 +68,18 @@ class ImportResult:
 
 def parse_partial_date(value: str) -> date:
     """'2021', '2021-04' or '2021-04-29' (a year or month alone means its first day)."""
+    return parse_partial_date_with_precision(value)[0]
+
+
+def parse_partial_date_with_precision(value: str) -> tuple[date, str]:
+    """The first day the date may be, and how much of it was published (a year alone
+    is never shown with an invented month)."""
     match = _DATE.match(value.strip())
     if not match:
         raise ValueError(value)
     year, month, day = (int(part) if part else 1 for part in match.groups())
-    return date(year, month, day)
+    precision = DatePrecision.DAY if match.group(3) else DatePrecision.MONTH if match.group(2) else DatePrecision.YEAR
+    return date(year, month, day), precision
 
 
 def _area_code(value: str) -> str:
@@ -120,10 +133,10 @@ def _validate(rows: list[tuple[int, dict]], areas: dict[str, TherapeuticArea],
         unknown = [slug for slug in slugs if slug not in hospitals]
         if unknown:
             problems.append(_("Unknown institution(s): %(slugs)s.") % {"slugs": ", ".join(unknown)})
-        approval_date = None
+        approval_date, precision = None, DatePrecision.DAY
         if row.get("first_reported"):
             try:
-                approval_date = parse_partial_date(row["first_reported"])
+                approval_date, precision = parse_partial_date_with_precision(row["first_reported"])
             except ValueError:
                 problems.append(_("“%(value)s” is not a date (use YYYY, YYYY-MM or YYYY-MM-DD).")
                                 % {"value": row["first_reported"]})
@@ -139,25 +152,31 @@ def _validate(rows: list[tuple[int, dict]], areas: dict[str, TherapeuticArea],
             continue
         clean.append({
             "slug": slug, "kind": row["kind"], "status": status, "therapeutic_area": area,
-            "approval_date": approval_date, "institutions": [hospitals[slug] for slug in slugs],
+            "approval_date": approval_date, "approval_date_precision": precision,
+            "institutions": [hospitals[slug] for slug in slugs],
             **{column: row.get(column, "") for column in (
                 "dosage_form", "hk_registration_no", "holder", "source_note",
                 "brand_name_en", "brand_name_zh_hant", "brand_name_zh_hans",
                 "indication_en", "indication_zh_hant", "indication_zh_hans",
-                "coverage_notes_en", "coverage_notes_zh_hant", "coverage_notes_zh_hans")},
+                "coverage_notes_en", "coverage_notes_zh_hant", "coverage_notes_zh_hans", *SOURCE_COLUMNS)},
             "generic_name_en": row["name_en"], "generic_name_zh_hant": row["name_zh_hant"],
             "generic_name_zh_hans": row["name_zh_hans"],
         })
     return clean, errors
 
 
-def connect_items_import(*, actor, file: io.TextIOBase | str) -> ImportResult:
+def connect_items_import(*, actor, file: io.TextIOBase | str, skip_bad_lines: bool = False,
+                         source: dict[str, str] | None = None) -> ImportResult:
     """Import the Connect list from CSV text (columns as in portal/medicines/data/connect_items.csv).
 
     Every row is validated before anything is written; with any error nothing
     is written and the result lists every error with its line number (the
-    header is line 1). Items are matched by slug (made from the English name
-    when absent); approvals in the file are added, existing ones are kept."""
+    header is line 1). With `skip_bad_lines` (the official list, whose lines may
+    name institutions the portal does not know yet) the good lines are written
+    and the bad ones listed in `errors` and `skipped`. `source` (SOURCE_COLUMNS)
+    is the source of every line that names none. Items are matched by slug (made
+    from the English name when absent); approvals in the file are added,
+    existing ones are kept."""
     text = file if isinstance(file, str) else file.read()
     text = text.lstrip("\ufeff")
     reader = csv.DictReader(io.StringIO(text))
@@ -181,9 +200,14 @@ def connect_items_import(*, actor, file: io.TextIOBase | str) -> ImportResult:
         return result
     areas = {area.code: area for area in TherapeuticArea.objects.all()}
     hospitals = {hospital.slug: hospital for hospital in Hospital.objects.only("id", "slug")}
+    if source:
+        rows = [(line, {**row, **{column: source.get(column, "") for column in SOURCE_COLUMNS}}
+                 if not any((row.get(column) or "").strip() for column in SOURCE_COLUMNS) else row)
+                for line, row in rows]
     clean, result.errors = _validate(rows, areas, hospitals)
-    if result.errors:
+    if result.errors and not skip_bad_lines:
         return result
+    result.skipped = sorted({error.line for error in result.errors})
     with transaction.atomic():
         for data in clean:
             institutions = data.pop("institutions")
@@ -192,7 +216,8 @@ def connect_items_import(*, actor, file: io.TextIOBase | str) -> ImportResult:
             result.updated += not created
             for hospital in institutions:
                 _approval, made = ItemApproval.objects.get_or_create(
-                    item=item, hospital=hospital, defaults={"approved_on": data["approval_date"]}
+                    item=item, hospital=hospital, defaults={"approved_on": data["approval_date"],
+                                                            "approved_on_precision": data["approval_date_precision"]}
                 )
                 result.approvals += made
         search_data_changed()

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import ConnectItem, TherapeuticArea
+from .models import ConnectItem, ConnectListTotals, TherapeuticArea
 
 
 @register(TherapeuticArea)
@@ -10,4 +10,9 @@ class TherapeuticAreaTranslation(TranslationOptions):
 
 @register(ConnectItem)
 class ConnectItemTranslation(TranslationOptions):
-    fields = ("generic_name", "brand_name", "indication", "coverage_notes")
+    fields = ("generic_name", "brand_name", "indication", "coverage_notes", "source")
+
+
+@register(ConnectListTotals)
+class ConnectListTotalsTranslation(TranslationOptions):
+    fields = ("source",)

@@ -8,7 +8,7 @@ from portal.core.caching import cache_anonymous_page, cached_for_path
 from portal.hospitals.views import page_number
 
 from .forms import ItemSearchForm
-from .selectors import item_detail, item_search, therapeutic_areas
+from .selectors import connect_list_coverage, item_detail, item_search, therapeutic_areas
 
 
 def search_block(request: HttpRequest) -> tuple[int, str]:
@@ -25,9 +25,10 @@ def search_block(request: HttpRequest) -> tuple[int, str]:
 @cache_anonymous_page
 def index(request: HttpRequest) -> HttpResponse:
     status, search = cached_for_path(request, "medicine-search", lambda: search_block(request))
-    return render(request, "medicines/index.html", {"search": search}, status=status)
+    return render(request, "medicines/index.html", {"search": search, "coverage": connect_list_coverage()},
+                  status=status)
 
 
 @cache_anonymous_page
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return render(request, "medicines/detail.html", {"item": item_detail(slug)})
+    return render(request, "medicines/detail.html", {"item": item_detail(slug), "coverage": connect_list_coverage()})

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "portal.vouchers",
     "portal.transfers",
     "portal.care",
+    "portal.visits",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +136,9 @@ RELEASE = env("RELEASE", default=importlib.metadata.version("gba-health-portal")
 # Seconds a signed-out visitor's search or detail page stays cached; 0 turns the
 # page cache off (every request renders the page).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# Sessions are written to the database and read from the cache: a signed-in
+# request reads its session without a query, and a session outlives a cache flush.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Accounts ---------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

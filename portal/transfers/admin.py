@@ -21,7 +21,8 @@ class _EitherHospitalScope(HospitalScopedAdminMixin):
 @admin.register(Route)
 class RouteAdmin(HospitalScopedAdminMixin, TranslationAdmin):
     hospital_lookup = "sending_hospital"
-    list_display = ["__str__", "direction", "since", "fee_rmb", "is_active"]
+    list_display = ["__str__", "direction", "since", "fee_rmb", "status", "status_as_of"]
+    list_filter = ["status"]
     list_select_related = ["sending_hospital", "receiving_hospital", "border_point"]
     list_editable = ["fee_rmb"]
 

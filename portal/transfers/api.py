@@ -95,7 +95,9 @@ class EscortInput(serializers.Serializer):
 
 
 class TransferInput(serializers.Serializer):
-    route = serializers.PrimaryKeyRelatedField(queryset=Route.objects.filter(is_active=True))
+    # Every route: a route that is not running is refused by the service with its reason.
+    route = serializers.PrimaryKeyRelatedField(queryset=Route.objects.all(),
+                                               help_text="Only a running route can be requested.")
     reverse_direction = serializers.BooleanField(default=False)
     resident = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1, help_text=RESIDENT_HELP)
     patient_kind = serializers.ChoiceField(choices=TransferRequest.PatientKind.choices)

@@ -32,7 +32,11 @@ def load_routes() -> int:
                           "since": date.fromisoformat(row["since"]) if row["since"] else None,
                           "fee_rmb": int(row["fee_rmb"]) if row["fee_rmb"] else None,
                           "notes_en": row["notes_en"], "notes_zh_hant": row["notes_zh_hant"],
-                          "notes_zh_hans": row["notes_zh_hans"]},
+                          "notes_zh_hans": row["notes_zh_hans"], "status": row["status"],
+                          "status_as_of": date.fromisoformat(row["status_as_of"]) if row["status_as_of"] else None,
+                          "status_source_en": row["status_source_en"],
+                          "status_source_zh_hant": row["status_source_zh_hant"],
+                          "status_source_zh_hans": row["status_source_zh_hans"]},
             )
             count += 1
     return count

@@ -31,8 +31,17 @@ def route_choices(routes) -> list[tuple[str, str]]:
     return choices
 
 
+class RouteField(forms.ChoiceField):
+    """Offers the running routes, but lets any known route through to the filing
+    service, whose one rule (services.route_refusal) says why a route that is not
+    running cannot be requested."""
+
+    def valid_value(self, value) -> bool:
+        return True
+
+
 class TransferRequestForm(forms.Form):
-    route = forms.ChoiceField(
+    route = RouteField(
         label=_("Route"), widget=forms.RadioSelect,
         help_text=_("The fee shown is the quote for the route; a route whose fee is not published is quoted by the sending hospital."),
     )
@@ -71,8 +80,11 @@ class TransferRequestForm(forms.Form):
 
     def __init__(self, *args, routes=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from .services import route_refusal
+
         self.routes = {route.pk: route for route in routes or []}
-        self.fields["route"].choices = route_choices(self.routes.values())
+        self.fields["route"].choices = route_choices(
+            route for route in self.routes.values() if route_refusal(route) is None)
 
     def clean_route(self):
         value = self.cleaned_data["route"]

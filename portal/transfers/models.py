@@ -19,6 +19,12 @@ class Route(models.Model):
         NORTHBOUND = "northbound", _("Northbound (Hong Kong or Macao to the mainland)")
         BOTH = "both", _("Both ways")
 
+    class Status(models.TextChoices):
+        # Only a running route can be requested (services.route_requestable, the one rule).
+        RUNNING = "running", _("Running")
+        DRILL = "drill", _("Drill only")
+        PLANNED = "planned", _("Planned")
+
     sending_hospital = models.ForeignKey(
         "hospitals.Hospital", on_delete=models.PROTECT, related_name="routes_sending", verbose_name=_("sending hospital")
     )
@@ -36,14 +42,25 @@ class Route(models.Model):
         help_text=_("Leave empty while the fee is not published. Correct it when the sending hospital publishes one."),
     )
     notes = models.TextField(_("notes"), blank=True)
-    is_active = models.BooleanField(_("open for requests"), default=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.RUNNING,
+        help_text=_("Only a running route can be requested. A route that has only had a drill, or is announced "
+                    "but not yet running, is shown with its status and refused."),
+    )
+    status_source = models.CharField(
+        _("source of the status"), max_length=300, blank=True,
+        help_text=_("Where the status was published, for example a press release or a news report."),
+    )
+    status_as_of = models.DateField(_("status as of"), null=True, blank=True)
 
     class Meta:
         ordering = ["sending_hospital__slug", "receiving_hospital__slug"]
         verbose_name = _("transfer route")
         verbose_name_plural = _("transfer routes")
         constraints = [
-            models.UniqueConstraint(fields=["sending_hospital", "receiving_hospital"], name="transfers_route_unique")
+            models.UniqueConstraint(fields=["sending_hospital", "receiving_hospital"], name="transfers_route_unique"),
+            models.CheckConstraint(condition=models.Q(status__in=["running", "drill", "planned"]),
+                                   name="transfers_route_status_known"),
         ]
 
     def __str__(self) -> str:

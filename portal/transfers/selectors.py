@@ -36,8 +36,9 @@ def account_named_as_patient(email: str):
     return get_user_model().objects.filter(email__iexact=email, is_active=True).select_related("profile").first()
 
 
-def routes_open() -> QuerySet[Route]:
-    return Route.objects.filter(is_active=True).select_related("sending_hospital", "receiving_hospital", "border_point")
+def routes_all() -> QuerySet[Route]:
+    """Every route with its status; which can be requested is services.route_refusal's to say."""
+    return Route.objects.select_related("sending_hospital", "receiving_hospital", "border_point")
 
 
 def _with_related(queryset: QuerySet[TransferRequest]) -> QuerySet[TransferRequest]:

@@ -40,6 +40,19 @@ class TransferError(ValidationError):
 # --- Filing -----------------------------------------------------------------
 
 
+def route_refusal(route: Route) -> str | None:
+    """Why `route` cannot be requested, or None when it can: only a running route
+    can (FACTS.md, December 2026: the northbound route was a drill). The one rule
+    the request form, the API and the route lists all ask."""
+    if route.status == Route.Status.RUNNING:
+        return None
+    if route.status == Route.Status.DRILL:
+        return _("This route has only been tested in a drill. It is not running, so it cannot be requested. "
+                 "Ask the hospital whether another route can take the patient.")
+    return _("This route is planned but not running yet, so it cannot be requested. "
+             "Ask the hospital whether another route can take the patient.")
+
+
 @transaction.atomic
 def transfer_submit(
     *,
@@ -71,8 +84,9 @@ def transfer_submit(
         raise PermissionDenied(_("You may not file a transfer for this resident."))
     if not consent_to_share:
         raise TransferError(_("The transfer cannot be requested without consent to share the information."))
-    if not route.is_active:
-        raise TransferError(_("This route is not open for requests."))
+    refusal = route_refusal(route)
+    if refusal is not None:
+        raise TransferError(refusal, code="route_not_running")
     if reverse_direction and route.direction != Route.Direction.BOTH:
         raise TransferError(_("This route runs in one direction only."))
     first, last = booking_window()

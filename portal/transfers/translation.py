@@ -5,4 +5,4 @@ from .models import Route
 
 @register(Route)
 class RouteTranslation(TranslationOptions):
-    fields = ("notes",)
+    fields = ("notes", "status_source")

@@ -56,7 +56,7 @@ def hospital_list(request):
 
 
 def _new(request, requester, care_link=None):
-    routes = list(selectors.routes_open())
+    routes = list(selectors.routes_all())
     form = TransferRequestForm(request.POST or None, request.FILES or None, routes=routes)
     if care_link is not None:
         # Sharing medical documents is the patient's own consent (docs/decisions/0061).

@@ -537,3 +537,90 @@ CASES += [
          expect=row(owner=SEES, caregiver=SEES), secret=lambda w: w.caregiver.display_name,
          deny_status=_API_DENY),
 ]
+
+
+# --- Visits (issue 19): the visit guide, the health summary, documents from a visit -------
+# "caregiver" holds the health summary right (tests/access/conftest.py);
+# "caregiver_messages_only" is a live caregiver without it. Centre staff never see the
+# summary, and see a document only when the owner shared it with their centre.
+
+SECRET_ALLERGY = "Secret allergy: sulfonamides 6612"
+SECRET_DOCUMENT = b"%PDF-1.4\n% secret-visit-report-8830\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _health_summary(w):
+    from portal.visits import services
+
+    return services.health_summary_save(actor=w.owner, resident=w.owner, connect_items=[],
+                                        allergies=SECRET_ALLERGY, conditions="Hypertension")
+
+
+def _visit_document(w):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.visits import services
+
+    document = services.visit_document_add(
+        actor=w.owner, appointment=w.obj("appointment"), kind="report",
+        upload=SimpleUploadedFile("report.pdf", SECRET_DOCUMENT, content_type="application/pdf"))
+    return services.visit_document_share(actor=w.owner, document=document, centre=w.centre)
+
+
+OBJECTS.update({"health_summary": _health_summary, "visit_document": _visit_document})
+
+_summary_keepers = row(owner=SEES, caregiver=SEES)
+
+CASES += [
+    # (the reference is in the URL, which a 404 page may echo: the hospital's name is the secret)
+    Case("visit guide page", url=lambda w: reverse("visits:guide", args=[_ref(w)]),
+         expect=_owner_only, secret=lambda w: str(w.hospital.name), deny_status=_STRICT),
+    Case("visit guide for a resident (centre staff or caregiver)", prepare=_open_case,
+         url=lambda w: reverse("visits:for_guide", args=[w.owner.pk, _ref(w)]),
+         expect=row(centre_staff_with_consent=SEES, caregiver=SEES), secret=lambda w: str(w.hospital.name),
+         deny_status=_FORMER_CAREGIVER),
+    Case("health summary page", url=lambda w: (w.obj("health_summary"), reverse("visits:summary"))[1],
+         expect=row(anonymous=DENY, default=OWN, owner=SEES), secret=lambda w: SECRET_ALLERGY),
+    Case("health summary of a resident (caregiver)", prepare=_open_case,
+         url=lambda w: (w.obj("health_summary"), reverse("visits:summary_for", args=[w.owner.pk]))[1],
+         expect=_summary_keepers, secret=lambda w: SECRET_ALLERGY, deny_status=_FORMER_CAREGIVER),
+    Case("health summary card of a resident (caregiver)", prepare=_open_case,
+         url=lambda w: (w.obj("health_summary"), reverse("visits:summary_card_for", args=[w.owner.pk]))[1],
+         expect=_summary_keepers, secret=lambda w: SECRET_ALLERGY, deny_status=_FORMER_CAREGIVER),
+    Case("health summary change for a resident (POST, caregiver)", method="post",
+         url=lambda w: (w.obj("health_summary"), reverse("visits:summary_for", args=[w.owner.pk]))[1],
+         data=lambda w: {"allergies": "Changed", "show_allergies": "on"}, expect=_summary_keepers,
+         allow_status=(302,), deny_status=_FORMER_CAREGIVER),
+    Case("visit documents page", url=lambda w: (w.obj("visit_document"), reverse("visits:documents", args=[_ref(w)]))[1],
+         expect=_owner_only, secret=lambda w: "report.pdf", deny_status=_STRICT),
+    Case("visit documents of a resident (caregiver)",
+         url=lambda w: (w.obj("visit_document"), reverse("visits:documents_for", args=[w.owner.pk, _ref(w)]))[1],
+         expect=_summary_keepers, secret=lambda w: "report.pdf", deny_status=_FORMER_CAREGIVER),
+    Case("visit document download", prepare=_open_case,
+         url=lambda w: reverse("visits:document_download", args=[w.obj("visit_document").pk]),
+         expect=row(owner=SEES, caregiver=SEES, centre_staff_with_consent=SEES),
+         secret=lambda w: "secret-visit-report-8830", deny_status=_STRICT),
+    Case("visit document share (POST)", method="post",
+         url=lambda w: reverse("visits:document_share", args=[w.obj("visit_document").pk]),
+         data=lambda w: {f"share-{w.obj('visit_document').pk}-centre": ""}, expect=_owner_only,
+         allow_status=(302,), deny_status=_STRICT),
+    Case("documents shared with a centre (centre staff)",
+         url=lambda w: (w.obj("visit_document"), reverse("visits:shared_documents"))[1],
+         expect=row(centre_staff_with_consent=SEES, centre_staff_without_consent=OWN), secret=lambda w: "report.pdf",
+         deny_status=_STRICT),
+]
+
+CASES += [
+    Case("API: health summary of a resident",
+         url=lambda w: (w.obj("health_summary"), reverse("api:health-summary") + f"?resident={w.owner.pk}")[1],
+         expect=_summary_keepers, secret=lambda w: SECRET_ALLERGY, deny_status=_API_DENY),
+    Case("API: change the health summary of a resident", method="put", json=True,
+         url=lambda w: (w.obj("health_summary"), reverse("api:health-summary") + f"?resident={w.owner.pk}")[1],
+         data=lambda w: {"allergies": "Changed"}, expect=_summary_keepers, deny_status=_API_DENY),
+    Case("API: visit documents of a resident",
+         url=lambda w: (w.obj("visit_document"), reverse("api:visit-documents-list") + f"?resident={w.owner.pk}")[1],
+         expect=_summary_keepers, secret=lambda w: "report.pdf", deny_status=_API_DENY),
+    Case("API: visit document detail", prepare=_open_case,
+         url=lambda w: reverse("api:visit-documents-detail", args=[w.obj("visit_document").pk]),
+         expect=row(owner=SEES, caregiver=SEES, centre_staff_with_consent=SEES), secret=lambda w: "report.pdf",
+         deny_status=_API_DENY),
+]

@@ -39,7 +39,8 @@ def _caregivers(owner, other_resident) -> dict:
 
     rights = ("appointments", "vouchers", "transfers", "messages")
     links = {
-        "caregiver": make_caregiver(owner, rights=rights, email="daughter@example.com"),
+        # The live caregiver also keeps the owner's health summary (issue 19).
+        "caregiver": make_caregiver(owner, rights=(*rights, "health_summary"), email="daughter@example.com"),
         "caregiver_messages_only": make_caregiver(owner, rights=("messages",), email="son@example.com",
                                                   relationship="son"),
         "caregiver_of_other_resident": make_caregiver(other_resident, rights=rights, email="niece@example.com",

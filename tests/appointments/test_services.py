@@ -29,13 +29,15 @@ def test_booking_records_actor_event_and_notification(book, booker, slot):
     assert Notification.objects.filter(recipient=booker, event="appointment_booked").count() == 1
 
 
-def test_one_booking_costs_nine_queries(book, slot, django_assert_num_queries):
+def test_one_booking_costs_twelve_queries(book, slot, django_assert_num_queries):
     # Inside the test's transaction: SAVEPOINT, the slot locked (with its
     # department and hospital, and whether the resident is waiting for a place
-    # there), the taken seats and holds, the appointment, its event, the
-    # confirmation and its deliveries (one insert), the caregivers who get a
-    # copy of it (none here), RELEASE SAVEPOINT.
-    with django_assert_num_queries(9):
+    # there), the taken seats and holds, the appointment, its event, the visit
+    # guide for the confirmation (the department with its building and the
+    # hospital's visit facts, the routes from crossings, the resident's usual
+    # crossing: portal.visits), the confirmation and its deliveries (one
+    # insert), the caregivers who get a copy of it (none here), RELEASE SAVEPOINT.
+    with django_assert_num_queries(12):
         book(slot)
 
 

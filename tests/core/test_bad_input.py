@@ -52,6 +52,7 @@ def test_a_nul_byte_in_an_address_is_refused_not_a_server_error(client_for, resi
         response = client.get(url)
         assert response.status_code == 400, url
         if url.startswith("/api/"):
+            assert response.json()["code"] == "control_characters"
             assert REFUSED["en"] in response.json()["detail"]
         else:
             assert REFUSED["en"] in response.content.decode()
