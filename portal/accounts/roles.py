@@ -23,8 +23,9 @@ CENTRE_STAFF = "Service-centre staff"
 ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
     HOSPITAL_ADMINS: {
         "hospitals": ["view_hospital", "change_hospital", "view_department", "add_department",
-                      "change_department", "delete_department", "view_city", "view_borderpoint", "view_specialty"],
-        "medicines": ["view_connectitem", "view_itemapproval", "view_therapeuticarea"],
+                      "change_department", "delete_department", "view_hospitalalias", "add_hospitalalias",
+                      "change_hospitalalias", "delete_hospitalalias", "view_city", "view_borderpoint", "view_specialty"],
+        "medicines": ["view_connectitem", "view_itemapproval", "view_therapeuticarea", "view_connectitemalias"],
         "appointments": ["view_bookingsettings", "add_bookingsettings", "change_bookingsettings",
                          "view_sessiontemplate", "add_sessiontemplate", "change_sessiontemplate",
                          "delete_sessiontemplate", "view_closure", "add_closure", "change_closure",

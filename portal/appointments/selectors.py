@@ -1,8 +1,10 @@
 """Reads for appointments. Every lookup of one appointment takes the requesting
 user and the resident being acted for, and returns nothing outside that scope."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -71,15 +73,27 @@ def day_slots(*, department_id: int, day: date, now=None, for_resident=None) -> 
     )
 
 
-def days_with_free_slots(*, department_id: int, now=None, for_resident=None) -> list[date]:
+class DayPlaces(NamedTuple):
+    """A day of the booking date picker and how many places are free on it."""
+
+    day: date
+    free: int
+
+
+def days_with_free_slots(*, department_id: int, now=None, for_resident=None) -> list[DayPlaces]:
+    """The days with a free place, in order, each with its number of free places
+    (one query: narrow rows of the free slots in the window)."""
     now = now or timezone.now()
     horizon = now + timedelta(days=BOOKING_WINDOW_DAYS + 7)
-    starts = (
+    rows = (
         bookable_slots(now=now, for_resident=for_resident)
         .filter(department_id=department_id, free__gt=0, starts_at__lte=horizon)
-        .values_list("starts_at", flat=True)
+        .values_list("starts_at", "free")
     )
-    return sorted({timezone.localtime(value).date() for value in starts})
+    places: dict[date, int] = defaultdict(int)
+    for starts_at, free in rows:
+        places[timezone.localtime(starts_at).date()] += free
+    return [DayPlaces(day, places[day]) for day in sorted(places)]
 
 
 def nearest_free_slots(*, slot: Slot, for_resident=None, limit: int = 5, now=None) -> list[Slot]:

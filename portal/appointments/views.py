@@ -135,7 +135,7 @@ def book_department(request: HttpRequest, hospital_slug: str, department_id: int
         hospital__is_active=True,
     )
     days = selectors.days_with_free_slots(department_id=department.pk, for_resident=resident)
-    day = _parse_day(request.GET.get("date")) or (days[0] if days else None)
+    day = _parse_day(request.GET.get("date")) or (days[0].day if days else None)
     slots = selectors.day_slots(department_id=department.pk, day=day, for_resident=resident) if day else []
     return render(request, "appointments/book_department.html", {
         "acting_for": acting_for, "department": department, "hospital": department.hospital,
@@ -296,7 +296,7 @@ def reschedule(request: HttpRequest, reference: str, resident_id: int | None = N
         else:
             error, status = _("Please choose a time."), 400
     days = selectors.days_with_free_slots(department_id=department.pk, for_resident=resident)
-    day = _parse_day(request.GET.get("date")) or (days[0] if days else None)
+    day = _parse_day(request.GET.get("date")) or (days[0].day if days else None)
     slots = selectors.free_slots(department_id=department.pk, day=day, for_resident=resident) if day else []
     return render(request, "appointments/reschedule.html", {
         "acting_for": acting_for, "error": error, "alternatives": alternatives, "alternatives_expected": status == 409,

@@ -285,3 +285,28 @@ def escorts_for_appointment(appointment) -> list[EscortRequest]:
         .select_related("centre", "assigned_to__profile")
         .order_by("-created_at", "-id")
     )
+
+
+def nearest_centre(hospital) -> ServiceCentre | None:
+    """The service centre a resident at `hospital` can turn to: one in the same city
+    first, else the nearest in a straight line (a centre is placed at its host
+    hospital, else at its city's centre). One query: there are only a few centres."""
+    from portal.hospitals.geo import haversine_km
+
+    def position(place, city) -> tuple | None:
+        if place is not None and place.latitude is not None and place.longitude is not None:
+            return place.latitude, place.longitude
+        if city is not None and city.latitude is not None and city.longitude is not None:
+            return city.latitude, city.longitude
+        return None
+
+    centres = list(ServiceCentre.objects.select_related("city", "hospital"))
+    same_city = [centre for centre in centres if centre.city_id == hospital.city_id]
+    if same_city:
+        return same_city[0]
+    origin = position(hospital, hospital.city)
+    if origin is None:
+        return None
+    placed = [(centre, position(centre.hospital, centre.city)) for centre in centres]
+    distances = [(haversine_km(*origin, *where), centre.slug, centre) for centre, where in placed if where]
+    return min(distances)[2] if distances else None

@@ -1,9 +1,18 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from portal.core.admin import AutocompleteFieldsMixin, HospitalScopedAdminMixin
 
-from .models import BorderPoint, City, Department, Hospital, HospitalMembership, Specialty
+from .models import (
+    BorderPoint,
+    City,
+    Department,
+    Hospital,
+    HospitalAlias,
+    HospitalMembership,
+    Specialty,
+)
 from .search import search_filter
 from .services import search_data_changed
 
@@ -59,14 +68,37 @@ class DepartmentInline(TranslationTabularInline):
     extra = 0
 
 
+class HospitalAliasInline(admin.TabularInline):
+    """Other names search finds the hospital by. Shown on the hospital's own page,
+    so a hospital admin edits only their own hospitals' names."""
+
+    model = HospitalAlias
+    extra = 1
+
+
 @admin.register(Hospital)
 class HospitalAdmin(SearchDataAdminMixin, SearchKeyAdminMixin, HospitalScopedAdminMixin, TabbedTranslationAdmin):
     hospital_lookup = "id"
     list_display = ("name", "city", "is_connect_designated", "is_voucher_point", "ambulance_role", "is_active")
     list_filter = ("city", "is_connect_designated", "is_voucher_point", "ambulance_role")
     search_fields = ("slug", "name_en", "name_zh_hant", "name_zh_hans")
-    inlines = [DepartmentInline]
+    inlines = [HospitalAliasInline, DepartmentInline]
     readonly_fields = ("search_key",)
+    fieldsets = (
+        (None, {"fields": ("slug", "name", "short_name", "city", "district", "description", "latitude",
+                           "longitude", "is_active")}),
+        (_("Contact details shown on the hospital's page"), {
+            "description": _("Copy only published facts and name their source. Leave a field empty when it is "
+                             "not known: the page then says so and offers the nearest service centre's help."),
+            "fields": ("phone", "address", "opening_hours", "booking_without_portal", "website",
+                       "contact_source_title", "contact_source_url", "contact_checked_on"),
+        }),
+        (_("Languages and programmes"), {"fields": (
+            "speaks_cantonese", "speaks_putonghua", "speaks_english", "speaks_portuguese", "is_connect_designated",
+            "connect_batch", "is_voucher_point", "voucher_since", "voucher_since_precision", "ambulance_role",
+            "has_hk_style_gp", "accepts_insurance")}),
+        (_("For admins"), {"fields": ("notes", "search_key")}),
+    )
 
     def has_add_permission(self, request):
         # New institutions are designated by the Health Commission: superusers add them.

@@ -142,7 +142,8 @@ class HospitalDetailSerializer(HospitalSerializer):
     connect_items = ApprovedItemSerializer(source="connect_approvals", many=True)
 
     class Meta(HospitalSerializer.Meta):
-        fields = [*HospitalSerializer.Meta.fields, "description", "nearest_border_points", "connect_items"]
+        fields = [*HospitalSerializer.Meta.fields, "description", "booking_without_portal", "contact_source_title",
+                  "contact_source_url", "contact_checked_on", "nearest_border_points", "connect_items"]
 
     @extend_schema_field(NearbySerializer(many=True))
     def get_nearest_border_points(self, obj) -> list[dict]:

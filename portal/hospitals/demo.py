@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from .models import BorderPoint, City, DatePrecision, Department, Hospital, Specialty
+from .models import BorderPoint, City, DatePrecision, Department, Hospital, HospitalAlias, Specialty
 from .services import search_data_changed
 
 ORDER = 10
@@ -135,6 +135,8 @@ def load() -> str:
         # portal/vouchers/data/service_points.csv; hospital admins mark departments).
         for code in specialties_for(row["slug"], row["notes"]):
             Department.objects.get_or_create(hospital=hospital, specialty=specialties[code])
+    for row in read_csv("hospital_aliases.csv"):
+        HospitalAlias.objects.get_or_create(hospital=Hospital.objects.get(slug=row["hospital"]), name=row["alias"])
     search_data_changed()
     return (f"{City.objects.count()} cities, {BorderPoint.objects.count()} border points, "
             f"{Specialty.objects.count()} specialties, {Hospital.objects.count()} hospitals, "

@@ -87,8 +87,18 @@ class Hospital(models.Model):
     district = models.CharField(_("district"), max_length=100, blank=True)
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True,
+                             help_text=_("As published, with the country code (+86 ...). Leave empty if not known."))
     website = models.URLField(_("website"), blank=True)
+    booking_without_portal = models.TextField(
+        _("how to book when online booking is closed"), blank=True,
+        help_text=_("As the hospital publishes it (phone line, counter, its own app). Leave empty if not known."),
+    )
+    # Where the phone, address, hours and booking facts were taken from, and when:
+    # the page shows it, so a reader can check the facts again.
+    contact_source_title = models.CharField(_("source of the contact details"), max_length=200, blank=True)
+    contact_source_url = models.URLField(_("source address (URL)"), max_length=500, blank=True)
+    contact_checked_on = models.DateField(_("contact details checked on"), null=True, blank=True)
     # Languages spoken at the front desk and by clinicians.
     speaks_cantonese = models.BooleanField(_("Cantonese"), default=False)
     speaks_putonghua = models.BooleanField(_("Putonghua"), default=True)
@@ -202,6 +212,42 @@ class Department(models.Model):
     @property
     def display_name(self) -> str:
         return self.name or self.specialty.name
+
+
+class HospitalAlias(models.Model):
+    """Another name people use for a hospital (港大深圳, HKU-SZH): search finds the
+    hospital by it. Written in any script: the search key stores it normalised."""
+
+    hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="aliases",
+                                 verbose_name=_("hospital"))
+    name = models.CharField(_("other name"), max_length=200,
+                            help_text=_("A short name, abbreviation or common spelling people search for."))
+
+    class Meta:
+        ordering = ["hospital", "name"]
+        verbose_name = _("other name for search")
+        verbose_name_plural = _("other names for search")
+        constraints = [models.UniqueConstraint(fields=["hospital", "name"], name="hospitals_alias_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    # The hospital's search key includes its aliases: every change re-saves it and
+    # retires the pages cached from the older data.
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._refresh_search()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self._refresh_search()
+        return result
+
+    def _refresh_search(self) -> None:
+        from portal.hospitals.services import search_data_changed
+
+        Hospital.objects.get(pk=self.hospital_id).save(update_fields=["search_key"])
+        search_data_changed()
 
 
 class HospitalMembership(models.Model):

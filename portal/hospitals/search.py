@@ -72,8 +72,26 @@ def _translations(obj, field: str) -> list[str]:
     return [getattr(obj, f"{field}_{code}", "") or "" for code in ("en", "zh_hant", "zh_hans")]
 
 
+def _aliases(alias_model, owner_field: str, owner) -> list[str]:
+    """The other names (aliases) of a saved record, read fresh from the database."""
+    if owner.pk is None:
+        return []
+    return list(alias_model.objects.filter(**{owner_field: owner.pk}).order_by("id").values_list("name", flat=True))
+
+
 def hospital_search_key(hospital) -> str:
-    names = [*_translations(hospital, "name"), *_translations(hospital, "short_name"), hospital.slug]
+    from .models import HospitalAlias
+
+    names = [*_translations(hospital, "name"), *_translations(hospital, "short_name"), hospital.slug,
+             *_aliases(HospitalAlias, "hospital", hospital)]
+    return build_key(names)
+
+
+def connect_item_search_key(item) -> str:
+    from portal.medicines.models import ConnectItemAlias
+
+    names = [*_translations(item, "generic_name"), *_translations(item, "brand_name"), item.hk_registration_no,
+             *_aliases(ConnectItemAlias, "item", item)]
     return build_key(names)
 
 

@@ -25,7 +25,9 @@ def search_block(request: HttpRequest) -> tuple[int, str]:
     (no context processor runs), so it can be cached per address."""
     options = search_options()
     form = HospitalSearchForm(request.GET or None, options=options)
-    context = {"form": form, "query": request.GET, "MAP_TILE_URL": settings.MAP_TILE_URL}
+    ports = [{"name": point.name, "lat": float(point.latitude), "lon": float(point.longitude)}
+             for point in options["border_points"]]
+    context = {"form": form, "query": request.GET, "MAP_TILE_URL": settings.MAP_TILE_URL, "ports": ports}
     if form.is_bound and not form.is_valid():
         return 400, render_to_string("hospitals/_search.html", context)
     context["page"] = hospital_search(form.filters(), number=page_number(request), options=options)

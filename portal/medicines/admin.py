@@ -10,7 +10,7 @@ from portal.core.admin import AutocompleteFieldsMixin
 from portal.hospitals.admin import SearchDataAdminMixin, SearchKeyAdminMixin
 
 from .forms import ImportForm
-from .models import ConnectItem, ConnectListTotals, ItemApproval, TherapeuticArea
+from .models import ConnectItem, ConnectItemAlias, ConnectListTotals, ItemApproval, TherapeuticArea
 from .services import connect_items_import
 
 
@@ -34,6 +34,13 @@ class ItemApprovalInline(AutocompleteFieldsMixin, admin.TabularInline):
     autocomplete_fields = ("hospital",)
 
 
+class ConnectItemAliasInline(admin.TabularInline):
+    """Brand and other names search finds the item by (Leqvio for inclisiran)."""
+
+    model = ConnectItemAlias
+    extra = 1
+
+
 @admin.register(ConnectItem)
 class ConnectItemAdmin(SearchDataAdminMixin, SearchKeyAdminMixin, TabbedTranslationAdmin):
     list_display = ("generic_name", "kind", "therapeutic_area", "status", "approval_date", "source")
@@ -41,7 +48,7 @@ class ConnectItemAdmin(SearchDataAdminMixin, SearchKeyAdminMixin, TabbedTranslat
     search_fields = ("slug", "generic_name_en", "generic_name_zh_hant", "generic_name_zh_hans", "brand_name_en",
                      "hk_registration_no")
     readonly_fields = ("search_key", "updated_at")
-    inlines = [ItemApprovalInline]
+    inlines = [ConnectItemAliasInline, ItemApprovalInline]
     change_list_template = "admin/medicines/connectitem/change_list.html"
 
     def get_urls(self):

@@ -1,9 +1,12 @@
 """The real Connect items reported in public sources (portal/medicines/data/connect_items.csv),
 loaded through the same import service as the admin's CSV import."""
 
+import csv
 from pathlib import Path
 
-from .models import ConnectItem, ItemApproval, TherapeuticArea
+from portal.hospitals.services import search_data_changed
+
+from .models import ConnectItem, ConnectItemAlias, ItemApproval, TherapeuticArea
 from .services import connect_items_import
 
 ORDER = 15  # after hospitals (10): approvals point at institutions
@@ -35,4 +38,9 @@ def load() -> str:
     result = connect_items_import(actor=None, file=(DATA_DIR / "connect_items.csv").read_text(encoding="utf-8"))
     if not result.ok:
         raise ValueError("; ".join(f"line {error.line}: {error.message}" for error in result.errors))
+    # Brand and other names people search by (Leqvio for inclisiran).
+    with open(DATA_DIR / "item_aliases.csv", encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            ConnectItemAlias.objects.get_or_create(item=ConnectItem.objects.get(slug=row["item"]), name=row["alias"])
+    search_data_changed()
     return f"{ConnectItem.objects.count()} Connect items, {ItemApproval.objects.count()} approvals"

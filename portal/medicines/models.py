@@ -81,12 +81,9 @@ class ConnectItem(models.Model):
         return self.generic_name
 
     def save(self, *args, **kwargs):
-        from portal.hospitals.search import build_key
+        from portal.hospitals.search import connect_item_search_key
 
-        self.search_key = build_key(
-            [getattr(self, f"{field}_{code}", "") or "" for field in ("generic_name", "brand_name")
-             for code in ("en", "zh_hant", "zh_hans")] + [self.hk_registration_no]
-        )
+        self.search_key = connect_item_search_key(self)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_key"}
@@ -150,3 +147,39 @@ class ConnectListTotals(models.Model):
 
     def __str__(self) -> str:
         return f"{self.items} ({self.as_of:%Y-%m-%d})"
+
+
+class ConnectItemAlias(models.Model):
+    """Another name people search for an item by: a brand (Leqvio for inclisiran),
+    another generic spelling or a common short name. Written in any script."""
+
+    item = models.ForeignKey(ConnectItem, on_delete=models.CASCADE, related_name="aliases",
+                             verbose_name=_("Connect item"))
+    name = models.CharField(_("other name"), max_length=200,
+                            help_text=_("A brand name, other generic name or spelling people search for."))
+
+    class Meta:
+        ordering = ["item", "name"]
+        verbose_name = _("other name for search")
+        verbose_name_plural = _("other names for search")
+        constraints = [models.UniqueConstraint(fields=["item", "name"], name="medicines_alias_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    # The item's search key includes its aliases: every change re-saves it and
+    # retires the pages cached from the older data.
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._refresh_search()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self._refresh_search()
+        return result
+
+    def _refresh_search(self) -> None:
+        from portal.hospitals.services import search_data_changed
+
+        ConnectItem.objects.get(pk=self.item_id).save(update_fields=["search_key"])
+        search_data_changed()

@@ -13,8 +13,8 @@ from tests.browser.journey import check, languages, t
 from tests.hospitals.factories import ConnectItemFactory, ItemApprovalFactory
 
 NAMES = {"en": "The University of Hong Kong-Shenzhen Hospital", "zh-hant": "香港大學深圳醫院", "zh-hans": "香港大学深圳医院"}
-# Proper names and units that stay in Latin script: the map library, kilometres.
-MAP_NAMES = ("Leaflet", "km")
+# Proper names and units that stay in Latin script: the map library, kilometres, the outline's source.
+MAP_NAMES = ("Leaflet", "km", "Natural Earth")
 ITEM = {"en": "Lorlatinib", "zh-hant": "勞拉替尼", "zh-hans": "劳拉替尼"}
 
 

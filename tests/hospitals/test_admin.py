@@ -14,6 +14,8 @@ def form_data(hospital, **changes):
         "ambulance_role": "", "is_active": "on", "voucher_since_precision": "day",
         "departments-TOTAL_FORMS": "0", "departments-INITIAL_FORMS": "0",
         "departments-MIN_NUM_FORMS": "0", "departments-MAX_NUM_FORMS": "1000",
+        "aliases-TOTAL_FORMS": "0", "aliases-INITIAL_FORMS": "0",
+        "aliases-MIN_NUM_FORMS": "0", "aliases-MAX_NUM_FORMS": "1000",
     }
     data.update(changes)
     return data

@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 
+from portal.hospitals.models import HospitalAlias
 from portal.hospitals.search import narrow_page
 from portal.hospitals.selectors import (
     HospitalFilters,
@@ -24,6 +25,8 @@ def hospitals(db):
     factories.HospitalFactory(slug="exact", name_en="Eye Hospital")
     factories.HospitalFactory(slug="prefix", name_en="Eye Hospital of Zhuhai")
     factories.HospitalFactory(slug="contains", name_en="Big Eye Hospital")
+    # An alias is part of the same search key, so the same index answers it.
+    HospitalAlias.objects.create(hospital=factories.HospitalFactory(slug="hku-szh"), name="港大深圳")
 
 
 def slugs(filters):
@@ -51,7 +54,7 @@ def _plan(queryset) -> str:
     return queryset.explain()
 
 
-@pytest.mark.parametrize("query", ["玛嘉烈", "屯門醫院", "嘉", "eye hospital"])
+@pytest.mark.parametrize("query", ["玛嘉烈", "屯門醫院", "嘉", "eye hospital", "港大深圳"])
 def test_hospital_search_uses_the_trigram_index(hospitals, query):
     border_points = search_options()["border_points"]
     plan = _plan(narrow_page(ranked_hospitals(HospitalFilters(q=query), border_points), 1, 20))
