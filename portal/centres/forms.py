@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import identity
+from portal.core import formatting
 from portal.hospitals.models import Hospital
 
 from .models import STAFF_REASONS, EscortLanguage, InsuranceClaim, ServiceCentre
@@ -117,7 +118,7 @@ def upcoming_appointments_of(resident):
 
 
 def _appointment_label(appointment) -> str:
-    when = timezone.localtime(appointment.starts_at).strftime("%Y-%m-%d %H:%M")
+    when = formatting.when(appointment.starts_at)
     department = appointment.slot.department
     return f"{when} · {department.hospital.name} · {department.display_name} ({appointment.reference})"
 

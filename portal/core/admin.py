@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.contrib.admin import widgets
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from portal.hospitals.selectors import hospital_ids_managed_by
 
@@ -84,5 +85,7 @@ class AutocompleteFieldsMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-admin.site.site_header = "GBA Health Portal"
-admin.site.site_title = "GBA Health Portal"
+# Translated: staff read the admin in their own language too.
+admin.site.site_header = _("GBA Health Portal administration")
+admin.site.site_title = _("GBA Health Portal")
+admin.site.index_title = _("Site administration")

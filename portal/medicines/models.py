@@ -12,7 +12,7 @@ from portal.hospitals.models import Hospital
 
 
 class TherapeuticArea(models.Model):
-    code = models.SlugField(unique=True)
+    code = models.SlugField(_("code"), unique=True)
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:

@@ -24,6 +24,7 @@ caller adds (hospital names in Latin script, a user's name).
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from html.parser import HTMLParser
 
 import opencc
 
@@ -156,3 +157,77 @@ def page_text(page, *, exclude_language_switcher: bool = True) -> str:
 def assert_language_quality(page, lang: str, allowed: Iterable[str] = ()) -> None:
     problems = language_problems(page_text(page), lang, allowed)
     assert not problems, f"{page.url} ({lang}): {problems}"
+
+
+# --- In a test client's response (no browser) --------------------------------------
+
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_SKIPPED = frozenset({"script", "style", "template", "noscript"})
+_SPOKEN_ATTRIBUTES = ("placeholder", "aria-label", "alt", "title")
+
+
+class _PageText(HTMLParser):
+    """What a person reads on a server-rendered page, as `page_text` reads it in a
+    browser: the title, the text, placeholders and accessible labels, without
+    scripts, hidden elements and the language switcher. Text inside an element
+    whose `lang` differs from the page's is marked as another language: it is
+    collected apart (`marked`), not checked as the page's language."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.page_language = ""
+        self.stack: list[tuple[str, bool, str]] = []  # (tag, skipped, language)
+        self.text: list[str] = []
+        self.marked: list[tuple[str, str]] = []
+
+    def _state(self) -> tuple[bool, str]:
+        return (self.stack[-1][1], self.stack[-1][2]) if self.stack else (False, self.page_language)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        skipped, language = self._state()
+        if tag == "html":
+            self.page_language = language = attributes.get("lang", "")
+        language = attributes.get("lang") or language
+        skipped = skipped or tag in _SKIPPED or "hidden" in attributes or (
+            tag == "input" and attributes.get("type") == "hidden") or "language-switcher" in (
+            attributes.get("class") or "").split()
+        if not skipped:
+            spoken = [attributes[name] for name in _SPOKEN_ATTRIBUTES if attributes.get(name)]
+            if tag == "input" and attributes.get("type") in ("submit", "button") and attributes.get("value"):
+                spoken.append(attributes["value"])
+            for value in spoken:
+                self._add(value, language)
+        if tag not in _VOID:
+            self.stack.append((tag, skipped, language))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID and self.stack and self.stack[-1][0] == tag:
+            self.stack.pop()
+
+    def handle_endtag(self, tag):
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index][0] == tag:
+                del self.stack[index:]
+                return
+
+    def handle_data(self, data):
+        skipped, language = self._state()
+        if not skipped and data.strip():
+            self._add(data, language)
+
+    def _add(self, text: str, language: str) -> None:
+        if language and self.page_language and language != self.page_language:
+            self.marked.append((language, text.strip()))
+        else:
+            self.text.append(text.strip())
+
+
+def html_text(html: str) -> tuple[str, str, list[tuple[str, str]]]:
+    """(the page's language, what a person reads in it, [(language, text)] marked
+    as written in another language)."""
+    parser = _PageText()
+    parser.feed(html)
+    parser.close()
+    return parser.page_language, "\n".join(parser.text), parser.marked
