@@ -43,7 +43,7 @@ class ConsentForm(forms.Form):
 class ResidentSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Name, phone number or last 4 digits of the identity card"), max_length=60,
-        help_text=_("For example 陳大文, Chan Tai Man, 9123 4567 or 3456. Never type a full identity card number."),
+        help_text=_("For example 陳大文, CHAN Tai Man, 9123 4567 or 3456. Never type a full identity card number."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "type": "search"}),
         error_messages={"required": _("Type something to search for.")},
     )

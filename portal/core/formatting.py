@@ -21,6 +21,7 @@ the `date` filter agree with them. Each function formats in the active language
   full-width "：" in Chinese.
 """
 
+import re
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
@@ -59,6 +60,8 @@ CURRENCIES = {
 CURRENCY_ALIASES = {"CNY": "RMB", "HK$": "HKD"}
 
 MINUS = "\u2212"
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+LATIN_LETTERS = re.compile(r"[A-Za-z]{2,}")
 
 
 def _language() -> str:
@@ -170,6 +173,22 @@ def listing(items) -> str:
     """Items joined the way the active language lists them: 粵語、普通話 / Cantonese, Putonghua."""
     separator = "、" if is_chinese() else ", "
     return separator.join(str(item) for item in items if item not in (None, ""))
+
+
+def text_language(text) -> str:
+    """The language of text people typed (a name, a note) when it is not the page's:
+    Chinese in the other script, or Latin letters only on a Chinese page; "" when
+    the page's language fits it. For a `lang` attribute on the text."""
+    from portal.core.chinese import script_of
+
+    text = str(text or "")
+    page = _language()
+    if HAN.search(text):
+        script = script_of(text) or ("" if page != "en" else "zh")
+        return script if script != page else ""
+    if LATIN_LETTERS.search(text) and page != "en":
+        return "en"
+    return ""
 
 
 def colon() -> str:

@@ -12,4 +12,8 @@ OVERRIDDEN_MESSAGES = [
     # over ours: the hospital and medicine search boxes, and the admin, read it.
     # Names of people use the "person" context (姓名) instead.
     gettext_noop("Name"),
+    # Django's admin (5.2) has these labels of its app list untranslated in zh_Hans.
+    gettext_noop("Model name"),
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
 ]

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.db.models import Q
 from modeltranslation.admin import TranslationAdmin
 
-from portal.core.admin import HospitalScopedAdminMixin
+from portal.core.admin import HospitalScopedAdminMixin, yes_no
 from portal.hospitals.selectors import hospital_ids_managed_by
 
 from .models import Route, TransferEvent, TransferRequest
@@ -21,7 +21,7 @@ class _EitherHospitalScope(HospitalScopedAdminMixin):
 @admin.register(Route)
 class RouteAdmin(HospitalScopedAdminMixin, TranslationAdmin):
     hospital_lookup = "sending_hospital"
-    list_display = ["__str__", "direction", "since", "fee_rmb", "is_active"]
+    list_display = ["__str__", "direction", "since", "fee_rmb", yes_no(Route, "is_active")]
     list_select_related = ["sending_hospital", "receiving_hospital", "border_point"]
     list_editable = ["fee_rmb"]
 

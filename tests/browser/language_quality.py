@@ -30,10 +30,14 @@ import opencc
 
 # Proper names and codes that stay in Latin script on Chinese pages.
 ALLOWED_LATIN = frozenset({
-    "GBA", "HKID", "HK", "MO", "ID", "English", "WhatsApp", "WeChat", "SMS", "TOTP", "QR", "PDF", "API",
-    "HKD", "MOP", "RMB", "CNY", "am", "pm", "AM", "PM",
-    # File formats named on download links ("下載結單（CSV）", "（.ics）").
-    "CSV", "ics",
+    "GBA", "HKID", "HK", "MO", "ID", "English", "WhatsApp", "WeChat", "SMS", "TOTP", "QR", "API",
+    "HKD", "MOP", "RMB", "CNY",
+    # File formats and sizes named on upload and download links ("下載結單（CSV）", "（.ics）", "JPEG、PNG，5 MB").
+    "CSV", "ics", "PDF", "JPEG", "PNG", "MB",
+    # Language tags the admin puts after a translated field's label ("名稱 [zh-hant]").
+    "en", "zh-hant", "zh-hans",
+    # Gene and blood-group symbols in medicines' indications (ALK 陽性, Rh 陰性): names, written so in Chinese.
+    "ALK", "MET", "FGFR", "NTRK", "Rh",
 })
 
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -55,10 +59,11 @@ def english_words(text: str, allowed: Iterable[str] = ()) -> list[str]:
     """Latin-script words in `text` that are not proper names or codes, in order of
     first appearance."""
     allow = ALLOWED_LATIN | set(allowed)
-    # Multi-word allowed names (e.g. a hospital's English name) are removed whole.
-    for name in sorted((a for a in allow if " " in a), key=len, reverse=True):
-        text = text.replace(name, " ")
     text = URL_RE.sub(" ", EMAIL_RE.sub(" ", text))
+    # Allowed names of several words (a hospital's English name) or with other
+    # characters (a reference such as TR-7QX9) are removed whole.
+    for name in sorted((a for a in allow if not a.isalpha()), key=len, reverse=True):
+        text = text.replace(name, " ")
     found: list[str] = []
     for word in LATIN_WORD_RE.findall(text):
         if word in allow or word not in found and _is_code(word):
@@ -88,8 +93,9 @@ def _aligned(config: str, text: str):
 
 
 # Forms Hong Kong writes every day that OpenCC's s2hk still converts: 床 (臨床, 病床;
-# OpenCC prefers 牀).
-HONG_KONG_FORMS = frozenset("床")
+# OpenCC prefers 牀) and
+# 群 (群組; OpenCC prefers 羣).
+HONG_KONG_FORMS = frozenset("床群")
 
 
 def simplified_only_characters(text: str) -> list[str]:
@@ -218,7 +224,7 @@ class _PageText(HTMLParser):
             self._add(data, language)
 
     def _add(self, text: str, language: str) -> None:
-        if language and self.page_language and language != self.page_language:
+        if language and self.page_language and language.lower() != self.page_language.lower():
             self.marked.append((language, text.strip()))
         else:
             self.text.append(text.strip())

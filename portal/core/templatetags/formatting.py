@@ -8,6 +8,7 @@
 """
 
 from django import template
+from django.utils.html import format_html
 
 from portal.core import formatting
 
@@ -57,3 +58,17 @@ def other_language(language):
     from django.utils import translation
 
     return language if language and language != translation.get_language() else ""
+
+
+@register.filter
+def text_language(text):
+    """The `lang` for text people typed, when it is not in the page's language."""
+    return formatting.text_language(text)
+
+
+@register.simple_tag
+def lang_of(text):
+    """ lang="…" for an element holding text people typed that is not in the
+    page's language (nothing when it is): <dd{% lang_of note %}>{{ note }}</dd>."""
+    code = formatting.text_language(text)
+    return format_html(' lang="{}"', code) if code else ""
