@@ -136,19 +136,24 @@ def language_problems(text: str, lang: str, allowed: Iterable[str] = ()) -> dict
 
 _PAGE_TEXT_JS = """(withoutSwitcher) => {
   const switcher = withoutSwitcher ? document.querySelector('.language-switcher') : null;
-  const previous = switcher ? switcher.style.display : '';
-  if (switcher) switcher.style.display = 'none';
+  // Text marked as written in another language (lang="...") is not the page's language.
+  const pageLang = (document.documentElement.lang || '').toLowerCase();
+  const marked = [...document.body.querySelectorAll('[lang]')].filter(
+    (el) => el.lang && el.lang.toLowerCase() !== pageLang);
+  const hidden = switcher ? [switcher, ...marked] : marked;
+  const previous = hidden.map((el) => el.style.display);
+  hidden.forEach((el) => { el.style.display = 'none'; });
   try {
     const parts = [document.title, document.body.innerText];
     for (const el of document.querySelectorAll('[placeholder],[aria-label],[alt],[title]')) {
-      if (switcher && switcher.contains(el)) continue;
+      if (hidden.some((h) => h.contains(el))) continue;
       for (const a of ['placeholder', 'aria-label', 'alt', 'title']) {
         if (el.hasAttribute(a)) parts.push(el.getAttribute(a));
       }
     }
     return parts.join('\\n');
   } finally {
-    if (switcher) switcher.style.display = previous;
+    hidden.forEach((el, i) => { el.style.display = previous[i]; });
   }
 }"""
 
@@ -156,7 +161,8 @@ _PAGE_TEXT_JS = """(withoutSwitcher) => {
 def page_text(page, *, exclude_language_switcher: bool = True) -> str:
     """What a person reads on the page: title, visible text, placeholders and the
     accessible labels a screen reader speaks. The language switcher names each
-    language in its own script on purpose, so it is left out by default."""
+    language in its own script on purpose, so it is left out by default; text
+    marked with another `lang` is left out too (it is not the page's language)."""
     return page.evaluate(_PAGE_TEXT_JS, exclude_language_switcher)
 
 
