@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from portal.core.formatting import money
+from portal.core.formatting import colon, money
 from portal.vouchers import reference
 from portal.vouchers.models import MacaoVoucherPlace
 from tests import factories
@@ -76,7 +76,7 @@ def test_macao_resident_signs_up_finds_a_hengqin_clinic_and_books(page_in, snap,
     page.locator("main").get_by_role("button", name=t(LANG, "Save")).click()
     expect(page).to_have_url(re.compile(r"/zh-hant/accounts/profile/$"))
     details = page.locator("dl.details")
-    expect(details).to_contain_text(f"{t(LANG, 'Macao resident identity card')}: 1****67(*)")
+    expect(details).to_contain_text(f"{t(LANG, 'Macao resident identity card')}{in_language(LANG, colon)}1****67(*)")
     expect(details).to_contain_text("M******21")
     assert "1234567" not in page.content() and "87654321" not in page.content()
     profile = django_user_model.objects.get(email=EMAIL).profile
