@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from portal.core.formatting import colon, money
+from portal.core.formatting import colon, money, when
 from portal.vouchers import reference
 from portal.vouchers.models import MacaoVoucherPlace
 from tests import factories
@@ -90,7 +90,7 @@ def test_macao_resident_signs_up_finds_a_hengqin_clinic_and_books(page_in, snap,
     expect(page.get_by_test_id("medical-subsidy-amount")).to_contain_text(in_language(LANG, money, 600, "MOP"))
     clinic = page.get_by_test_id("macao-place-hengqin-macao-family")
     expect(clinic).to_contain_text(t(LANG, "Takes Macao medical vouchers"))
-    expect(clinic).to_contain_text("2026-11-01")  # as of when
+    expect(clinic).to_contain_text(in_language(LANG, when, date(2026, 11, 1), "date"))  # as of when
     check(page, LANG, snap, "macao-schemes", allowed=[EMAIL])
 
     # 4. The medical insurance subsidy check, from the answers of a 70-year-old in Zhuhai.

@@ -146,5 +146,6 @@ def test_every_role_reads_every_page_in_its_language(client_for):
                     problems.append(f"{role}: the crawl did not reach /{language}/{needed}")
     if report := os.environ.get("LANGUAGE_CRAWL_REPORT"):
         Path(report).write_text("\n".join(problems))
+    print(f"language crawl: {visited} pages, {len(ROLES)} roles, {len(LANGUAGES)} languages")  # shown with -s
     assert visited > 100, f"the crawl reached only {visited} pages"
     assert not problems, f"{len(problems)} problems on {visited} pages:\n" + "\n".join(problems)
