@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from portal.core.widgets import LanguageSelect
+
 from . import identity
 from .models import Profile, User
 
@@ -100,3 +102,4 @@ class PreferencesForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["language", "notify_by_email", "notify_by_sms", "notify_by_whatsapp"]
+        widgets = {"language": LanguageSelect}

@@ -93,3 +93,13 @@ ALLAUTH_MESSAGES = [
     gettext_noop('social account'),
     gettext_noop('social accounts'),
 ]
+
+# allauth messages whose Chinese in allauth's own catalogues is wrong, not only
+# worded differently: each has a test in tests/core/test_third_party_wording.py.
+OVERRIDDEN_ALLAUTH_MESSAGES = [
+    # zh_Hant: 「成功以 X..的身份登入。」 (a double dot).
+    gettext_noop("Successfully signed in as %(name)s."),
+    # zh_Hant leaves the English word: 「authenticator 驗證器應用程式未啟用。」
+    gettext_noop("An authenticator app is not active."),
+    gettext_noop("You can store this secret and use it to reinstall your authenticator app at a later time."),
+]

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from portal.core.admin import HospitalScopedAdminMixin
+from portal.core.admin import HospitalScopedAdminMixin, yes_no
 from portal.hospitals.models import Department
 from portal.hospitals.selectors import hospital_ids_managed_by
 
@@ -41,7 +41,7 @@ class BookingSettingsAdmin(HospitalScopedAdminMixin, admin.ModelAdmin):
 @admin.register(SessionTemplate)
 class SessionTemplateAdmin(DepartmentScopedMixin, admin.ModelAdmin):
     list_display = ("department", "doctor_name", "weekday", "start_time", "end_time", "slot_minutes", "capacity",
-                    "valid_from", "valid_to", "is_active")
+                    "valid_from", "valid_to", yes_no(SessionTemplate, "is_active"))
     list_filter = ("weekday", "is_active", "department__hospital")
     list_select_related = ("department__hospital", "department__specialty")
 
@@ -59,11 +59,14 @@ class ClosureAdmin(HospitalScopedAdminMixin, TranslationAdmin):
 
 @admin.register(Slot)
 class SlotAdmin(DepartmentScopedMixin, admin.ModelAdmin):
-    list_display = ("starts_at", "department", "doctor_name", "capacity", "is_blocked")
+    list_display = ("starts_at", "department", "doctor_name", "capacity", yes_no(Slot, "is_blocked"))
     list_filter = ("is_blocked", "department__hospital")
     list_select_related = ("department__hospital", "department__specialty")
     date_hierarchy = "starts_at"
-    readonly_fields = ("is_blocked", "blocked_reason", "template")
+    # Blocking goes through the actions (bookings are cancelled and residents told):
+    # the field itself is shown, never edited.
+    exclude = ("is_blocked",)
+    readonly_fields = (yes_no(Slot, "is_blocked"), "blocked_reason", "template")
     actions = ["block_slots", "unblock_slots"]
 
     @admin.action(description=_("Block the selected slots (bookings are cancelled and residents told)"))
@@ -99,13 +102,14 @@ class AppointmentEventInline(admin.TabularInline):
 @admin.register(Appointment)
 class AppointmentAdmin(DepartmentScopedMixin, admin.ModelAdmin):
     hospital_lookup = "slot__department__hospital"
-    list_display = ("reference", "starts_at", "department_name", "resident", "status", "pay_with_vouchers", "booked_by")
+    list_display = ("reference", "starts_at", "department_name", "resident", "status",
+                    yes_no(Appointment, "pay_with_vouchers"), "booked_by")
     list_filter = ("status", "pay_with_vouchers", "slot__department__hospital")
     list_select_related = ("slot__department__specialty", "resident__profile", "booked_by__profile")
     search_fields = ("reference",)
     date_hierarchy = "starts_at"
-    fields = ("reference", "resident", "slot", "status", "reason", "id_document", "pay_with_vouchers", "booked_by",
-              "created_at", "cancelled_at")
+    fields = ("reference", "resident", "slot", "status", "reason", "id_document", yes_no(Appointment, "pay_with_vouchers"),
+              "booked_by", "created_at", "cancelled_at")
     readonly_fields = fields
     inlines = [AppointmentEventInline]
     actions = ["mark_attended", "mark_no_show"]

@@ -82,7 +82,7 @@ def _book_for_demo_resident() -> int:
         return 0
     documents = dict(services.documents_available(resident))
     services.appointment_book(
-        actor=resident, resident=resident, slot_id=slot.pk, reason="Follow-up for blood pressure / 血壓覆診",
+        actor=resident, resident=resident, slot_id=slot.pk, reason="血壓覆診",
         id_document="hkid" if "hkid" in documents else next(iter(documents)), pay_with_vouchers=True,
     )
     return 1

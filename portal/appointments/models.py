@@ -118,7 +118,8 @@ class Slot(models.Model):
         "hospitals.Department", on_delete=models.CASCADE, related_name="slots", verbose_name=_("department")
     )
     template = models.ForeignKey(
-        SessionTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="slots"
+        SessionTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="slots",
+        verbose_name=_("session template"),
     )
     doctor_name = models.CharField(_("doctor"), max_length=150, blank=True)
     starts_at = models.DateTimeField(_("starts"))

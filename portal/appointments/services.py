@@ -192,7 +192,9 @@ def _check_cutoff(appointment: Appointment, *, hours: int, now: datetime) -> Non
 
 
 def _slot_when(slot: Slot) -> str:
-    return f"{timezone.localtime(slot.starts_at):%Y-%m-%d %H:%M}"
+    """The time for a message's context: ISO text, written out by the message's
+    templates in the recipient's language (portal.core.formatting)."""
+    return slot.starts_at.isoformat()
 
 
 def _names(obj, field: str = "name") -> dict:
@@ -535,7 +537,7 @@ def _offer_freed_place(slot: Slot, *, now: datetime) -> WaitlistEntry | None:
         context={
             "when": _slot_when(slot), "hospital": _names(slot.department.hospital),
             "department": _names(slot.department) if slot.department.name else _names(slot.department.specialty),
-            "expires": f"{timezone.localtime(entry.offer_expires_at):%Y-%m-%d %H:%M}",
+            "expires": entry.offer_expires_at.isoformat(),
         },
         link=_link(entry.resident, "book_slot", slot.pk),
     )

@@ -4,6 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from portal.core.widgets import LanguageSelect
+
 from .models import RIGHTS_OFFERED, Relationship, Right
 
 RIGHT_CHOICES = [(right.value, right.label) for right in RIGHTS_OFFERED]
@@ -37,7 +39,8 @@ class InviteForm(RightsForm):
         help_text=_("For a mainland number, start with +86."),
     )
     relationship = forms.ChoiceField(label=_("Who are they to you?"), choices=Relationship.choices)
-    language = forms.ChoiceField(label=_("Language of the invitation"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(label=_("Language of the invitation"), choices=settings.LANGUAGES,
+                                 widget=LanguageSelect)
 
     def clean(self):
         data = super().clean()

@@ -78,7 +78,7 @@ def load_late() -> str:
     claim, created = InsuranceClaim.objects.get_or_create(
         resident=resident, centre=centre, policy_number="HK-PL-20240917",
         defaults={"visit_date": date.today() - timedelta(days=20), "hospital": hospital,  # noqa: DTZ011
-                  "insurer": "Pearl River Health Insurance (demo)", "amount": Decimal("1280.00"),
+                  "insurer": "Pearl River Health Insurance", "amount": Decimal("1280.00"),
                   "currency": "CNY", "created_by": staff},
     )
     if created:

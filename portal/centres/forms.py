@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import identity
+from portal.core import formatting
 from portal.hospitals.models import Hospital
 
 from .models import STAFF_REASONS, EscortLanguage, InsuranceClaim, ServiceCentre
@@ -42,7 +43,7 @@ class ConsentForm(forms.Form):
 class ResidentSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Name, phone number or last 4 digits of the identity card"), max_length=60,
-        help_text=_("For example 陳大文, Chan Tai Man, 9123 4567 or 3456. Never type a full identity card number."),
+        help_text=_("For example 陳大文, CHAN Tai Man, 9123 4567 or 3456. Never type a full identity card number."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "type": "search"}),
         error_messages={"required": _("Type something to search for.")},
     )
@@ -117,7 +118,7 @@ def upcoming_appointments_of(resident):
 
 
 def _appointment_label(appointment) -> str:
-    when = timezone.localtime(appointment.starts_at).strftime("%Y-%m-%d %H:%M")
+    when = formatting.when(appointment.starts_at)
     department = appointment.slot.department
     return f"{when} · {department.hospital.name} · {department.display_name} ({appointment.reference})"
 

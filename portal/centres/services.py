@@ -136,7 +136,7 @@ def _escort_context(escort: EscortRequest, language: str) -> dict:
             "centre": escort.centre.name,
             # Not "language": notification rendering sets that to the recipient's language.
             "escort_language": str(escort.get_language_display()),
-            "visit_at": timezone.localtime(escort.visit_at).strftime("%Y-%m-%d %H:%M"),
+            "visit_at": escort.visit_at.isoformat(),
             "appointment_reference": escort.appointment_reference,
         }
 

@@ -14,6 +14,9 @@ from django.contrib import admin
 from django.contrib.admin import widgets
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from portal.hospitals.selectors import hospital_ids_managed_by
 
@@ -84,5 +87,35 @@ class AutocompleteFieldsMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-admin.site.site_header = "GBA Health Portal"
-admin.site.site_title = "GBA Health Portal"
+# Translated: staff read the admin in their own language too.
+admin.site.site_header = _("GBA Health Portal administration")
+admin.site.site_title = _("GBA Health Portal")
+admin.site.index_title = _("Site administration")
+
+
+# --- List columns that read in the admin's language ------------------------------------
+
+def yes_no(model, field_name: str):
+    """A list column for a boolean field that says 是/否/Yes/No in the admin's
+    language: Django's own boolean icon has "True"/"False" as its text, in English
+    on every page."""
+    field = model._meta.get_field(field_name)
+
+    @admin.display(description=field.verbose_name, ordering=field_name)
+    def column(obj):
+        return gettext("Yes") if getattr(obj, field_name) else gettext("No")
+
+    column.__name__ = f"{field_name}_yes_no"
+    return column
+
+
+def code_column(model, field_name: str = "code"):
+    """A list column for a code or slug, marked as an identifier (no language)."""
+    field = model._meta.get_field(field_name)
+
+    @admin.display(description=field.verbose_name, ordering=field_name)
+    def column(obj):
+        return render_to_string("core/admin/code.html", {"value": getattr(obj, field_name)})
+
+    column.__name__ = f"{field_name}_code"
+    return column

@@ -23,3 +23,14 @@ def to_traditional(text: str) -> str:
 def script_variants(text: str) -> set[str]:
     """The text as typed plus its Simplified and Traditional forms (陳 finds 陈)."""
     return {text, to_simplified(text), to_traditional(text)}
+
+
+def script_of(text: str) -> str:
+    """"zh-hant" or "zh-hans" when the text is written in one Chinese script only
+    (converting it to the other changes it), "" when it reads the same in both
+    or has no Chinese."""
+    if to_simplified(text) != text:
+        return "zh-hant"
+    if to_traditional(text) != text:
+        return "zh-hans"
+    return ""

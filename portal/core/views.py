@@ -9,13 +9,21 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language as django_set_language
 
+from portal.accounts.selectors import is_staff_member, staff_tools
+
 
 def home(request: HttpRequest) -> HttpResponse:
+    # Staff work from their own dashboard; the home page's cards are for residents.
+    if request.user.is_authenticated and is_staff_member(request.user):
+        return redirect("core:dashboard")
     return render(request, "core/home.html")
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """A resident's services, or a staff member's tools (no resident cards)."""
+    if is_staff_member(request.user):
+        return render(request, "core/staff_dashboard.html", {"tools": staff_tools(request.user)})
     return render(request, "core/dashboard.html")
 
 

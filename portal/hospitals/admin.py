@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from portal.core.admin import AutocompleteFieldsMixin, HospitalScopedAdminMixin
+from portal.core.admin import AutocompleteFieldsMixin, HospitalScopedAdminMixin, code_column, yes_no
 
 from .models import (
     BorderPoint,
@@ -49,17 +49,17 @@ class SearchKeyAdminMixin:
 
 @admin.register(City)
 class CityAdmin(SearchDataAdminMixin, TabbedTranslationAdmin):
-    list_display = ("code", "name", "region")
+    list_display = (code_column(City), "name", "region")
 
 
 @admin.register(BorderPoint)
 class BorderPointAdmin(SearchDataAdminMixin, TabbedTranslationAdmin):
-    list_display = ("code", "name", "connects")
+    list_display = (code_column(BorderPoint), "name", code_column(BorderPoint, "connects"))
 
 
 @admin.register(Specialty)
 class SpecialtyAdmin(SearchDataAdminMixin, TabbedTranslationAdmin):
-    list_display = ("code", "name")
+    list_display = (code_column(Specialty), "name")
     search_fields = ("code", "name_en", "name_zh_hant", "name_zh_hans")
 
 
@@ -79,7 +79,8 @@ class HospitalAliasInline(admin.TabularInline):
 @admin.register(Hospital)
 class HospitalAdmin(SearchDataAdminMixin, SearchKeyAdminMixin, HospitalScopedAdminMixin, TabbedTranslationAdmin):
     hospital_lookup = "id"
-    list_display = ("name", "city", "is_connect_designated", "is_voucher_point", "ambulance_role", "is_active")
+    list_display = ("name", "city", yes_no(Hospital, "is_connect_designated"), yes_no(Hospital, "is_voucher_point"),
+                    "ambulance_role", yes_no(Hospital, "is_active"))
     list_filter = ("city", "is_connect_designated", "is_voucher_point", "ambulance_role")
     search_fields = ("slug", "name_en", "name_zh_hant", "name_zh_hans")
     inlines = [HospitalAliasInline, DepartmentInline]

@@ -106,6 +106,9 @@ def load() -> str:
         )
     specialties = {specialty.code: specialty for specialty in Specialty.objects.all()}
     cities = {city.code: city for city in City.objects.all()}
+    # District names in the three languages (institutions.csv names them in English).
+    districts = {row["en"]: {"district_en": row["en"], "district_zh_hant": row["zh_hant"],
+                             "district_zh_hans": row["zh_hans"]} for row in read_csv("districts.csv")}
     for row in read_csv("institutions.csv"):
         ambulance = row["ambulance"].split(":")[0]
         city = cities[row["city"]]
@@ -115,7 +118,8 @@ def load() -> str:
         hospital, _created = Hospital.objects.update_or_create(
             slug=row["slug"],
             defaults={
-                **_translated(row), "city": cities[row["city"]], "district": row["district"],
+                **_translated(row), "city": cities[row["city"]],
+                **districts.get(row["district"], {"district_en": row["district"]}),
                 "connect_batch": row["connect_batch"], "is_connect_designated": bool(row["connect_batch"]),
                 "voucher_since": voucher_since, "voucher_since_precision": since_precision,
                 "is_voucher_point": bool(row["voucher_since"]),

@@ -24,7 +24,7 @@ class DatePrecision(models.TextChoices):
 
 
 class City(models.Model):
-    code = models.SlugField(unique=True)
+    code = models.SlugField(_("code"), unique=True)
     name = models.CharField(_("name"), max_length=100)
     region = models.CharField(_("region"), max_length=20, choices=Region.choices)
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
@@ -41,7 +41,7 @@ class City(models.Model):
 
 
 class BorderPoint(models.Model):
-    code = models.SlugField(unique=True)
+    code = models.SlugField(_("code"), unique=True)
     name = models.CharField(_("name"), max_length=150)
     connects = models.CharField(_("connects"), max_length=50, blank=True)
     latitude = models.DecimalField(max_digits=8, decimal_places=5)
@@ -58,7 +58,7 @@ class BorderPoint(models.Model):
 
 
 class Specialty(models.Model):
-    code = models.SlugField(unique=True)
+    code = models.SlugField(_("code"), unique=True)
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
@@ -190,8 +190,10 @@ class Hospital(models.Model):
 class Department(models.Model):
     """A bookable department of one hospital, of one specialty."""
 
-    hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="departments")
-    specialty = models.ForeignKey(Specialty, on_delete=models.PROTECT, related_name="departments")
+    hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="departments",
+                                 verbose_name=_("hospital"))
+    specialty = models.ForeignKey(Specialty, on_delete=models.PROTECT, related_name="departments",
+                                  verbose_name=_("specialty"))
     name = models.CharField(_("name"), max_length=150, blank=True, help_text=_("Leave empty to use the specialty's name."))
     accepts_vouchers = models.BooleanField(
         _("designated for voucher use"), default=False,
@@ -254,7 +256,8 @@ class HospitalMembership(models.Model):
     """Links a hospital admin to a hospital whose data they may see and change."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hospital_memberships")
-    hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="memberships")
+    hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="memberships",
+                                 verbose_name=_("hospital"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -20,7 +20,7 @@ class SpecialtyTranslation(TranslationOptions):
 
 @register(Hospital)
 class HospitalTranslation(TranslationOptions):
-    fields = ("name", "short_name", "address", "description", "opening_hours", "booking_without_portal")
+    fields = ("name", "short_name", "district", "address", "description", "opening_hours", "booking_without_portal")
 
 
 @register(Department)

@@ -6,7 +6,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from portal.core.admin import AutocompleteFieldsMixin
+from portal.core.admin import AutocompleteFieldsMixin, code_column
 from portal.hospitals.admin import SearchDataAdminMixin, SearchKeyAdminMixin
 
 from .forms import ImportForm
@@ -16,7 +16,7 @@ from .services import connect_items_import
 
 @admin.register(TherapeuticArea)
 class TherapeuticAreaAdmin(SearchDataAdminMixin, TabbedTranslationAdmin):
-    list_display = ("code", "name")
+    list_display = (code_column(TherapeuticArea), "name")
     search_fields = ("code", "name_en", "name_zh_hant", "name_zh_hans")
 
 

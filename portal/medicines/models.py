@@ -20,7 +20,7 @@ def partial_date_display(value, precision: str) -> str:
 
 
 class TherapeuticArea(models.Model):
-    code = models.SlugField(unique=True)
+    code = models.SlugField(_("code"), unique=True)
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:

@@ -190,6 +190,8 @@ LANGUAGES = [
     ("zh-hans", "简体中文"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and times in one style per language (portal/core/formatting.py).
+FORMAT_MODULE_PATH = ["portal.core.formats"]
 USE_I18N = True
 TIME_ZONE = "Asia/Hong_Kong"
 USE_TZ = True

@@ -1,8 +1,10 @@
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.accounts.models import IDENTITY_DOCUMENT_CHOICES
+from portal.core.formatting import money
 from portal.hospitals.models import BorderPoint
 
 from .models import Escort, Route, TransferRequest
@@ -12,7 +14,7 @@ from .selectors import account_named_as_patient
 def fee_text(route: Route) -> str:
     if route.fee_rmb is None:
         return str(_("fee not published: the sending hospital will quote it"))
-    return str(_("fee RMB %(fee)s, charged by the sending hospital")) % {"fee": f"{route.fee_rmb:,}"}
+    return str(_("fee %(fee)s, charged by the sending hospital")) % {"fee": money(route.fee_rmb, "RMB")}
 
 
 def route_choices(routes) -> list[tuple[str, str]]:
@@ -113,7 +115,7 @@ class TransferRequestForm(forms.Form):
 
 class EscortForm(forms.Form):
     kind = forms.ChoiceField(label=_("Escort"), choices=Escort.Kind.choices, initial=Escort.Kind.RELATIVE)
-    name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=150, required=False)
     relationship = forms.CharField(label=_("Relationship or role"), max_length=100, required=False)
 
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from portal.accounts import identity
@@ -251,7 +251,7 @@ def _notify_parties(*, transfer: TransferRequest, from_state: str, to_state: str
         "to_state": to_state, "note": note,
     }
     if to_state == State.CROSSING_PREREGISTERED and transfer.crossing_at:
-        context["crossing_at"] = timezone.localtime(transfer.crossing_at).strftime("%Y-%m-%d %H:%M")
+        context["crossing_at"] = transfer.crossing_at.isoformat()
     for person in parties_of(transfer):
         with translation.override(person.language):
             link = reverse("transfers:detail", kwargs={"pk": transfer.pk})

@@ -18,6 +18,9 @@ from django.utils import timezone
 
 ORDER = 55
 DEMO_RATE = Decimal("1.08500")
+DEMO_RATE_SOURCE = {"source_en": "Demo rate (not the scheme's published rate)",
+                    "source_zh_hant": "示範兌換率（並非計劃公佈的兌換率）",
+                    "source_zh_hans": "示范汇率（并非计划公布的汇率）"}
 DEMO_SPOUSE = ("hkid", "C668668(9)")  # has no portal account: a spouse known only to the voucher system
 
 
@@ -58,8 +61,7 @@ def load() -> str:
     schemes, places = reference.load_macao()
     today = timezone.localdate()
     for month in _months_back(today, 12):
-        ExchangeRate.objects.get_or_create(month=month, defaults={"hkd_per_rmb": DEMO_RATE,
-                                                                  "source": "Demo rate (not the scheme's published rate)"})
+        ExchangeRate.objects.update_or_create(month=month, defaults={"hkd_per_rmb": DEMO_RATE, **DEMO_RATE_SOURCE})
     summary = (f"{points} service points' published facts, {schemes} Macao schemes, {places} places for Macao "
                f"vouchers, {ExchangeRate.objects.count()} exchange rates")
     hospital = Hospital.objects.filter(slug="hku-szh").first()

@@ -25,6 +25,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import identity
+from portal.core.formatting import money
 
 from . import rules
 
@@ -126,8 +127,8 @@ class RegistryError(ValidationError):
 class InsufficientVouchers(RegistryError):
     def __init__(self, *, needed: int, available: int, source: str):
         super().__init__(
-            _("Not enough vouchers: this claim needs HK$%(needed)s and %(source)s shows HK$%(available)s available for it. Nothing was deducted.")
-            % {"needed": f"{needed:,}", "available": f"{available:,}", "source": source},
+            _("Not enough vouchers: this claim needs %(needed)s and %(source)s shows %(available)s available for it. Nothing was deducted.")
+            % {"needed": money(needed), "available": money(available), "source": source},
             code="insufficient_balance",
         )
         self.needed, self.available = needed, available

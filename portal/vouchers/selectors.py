@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts import identity
 from portal.accounts.models import Profile, User
+from portal.core.formatting import money, when
 from portal.hospitals.models import Department, Hospital
 from portal.hospitals.selectors import hospital_ids_managed_by
 
@@ -202,14 +203,14 @@ def visit_payable_with_vouchers(user, department: Department, on: date | None = 
             "You can pay for this outpatient visit with vouchers. Check your balance in the eHealth app; "
             "using vouchers in the Greater Bay Area requires eHealth enrolment."), None)
     balance = view.balance.total_hkd + (view.balance.spouse_hkd or 0)
-    as_of = timezone.localtime(view.balance.as_of).strftime("%Y-%m-%d %H:%M")
+    as_of = when(view.balance.as_of)
     if balance < 1:
         return VoucherPayability(False, _(
-            "You can use vouchers here, but %(source)s shows HK$0 available (as of %(as_of)s).")
-            % {"source": view.source, "as_of": as_of}, 0)
+            "You can use vouchers here, but %(source)s shows %(zero)s available (as of %(as_of)s).")
+            % {"source": view.source, "as_of": as_of, "zero": money(0)}, 0)
     return VoucherPayability(True, _(
-        "You can pay for this outpatient visit with vouchers: %(source)s shows HK$%(balance)s available "
-        "(as of %(as_of)s).") % {"source": view.source, "balance": f"{balance:,}", "as_of": as_of}, balance)
+        "You can pay for this outpatient visit with vouchers: %(source)s shows %(balance)s available "
+        "(as of %(as_of)s).") % {"source": view.source, "balance": money(balance), "as_of": as_of}, balance)
 
 
 # --- Macao residents -------------------------------------------------------------------------

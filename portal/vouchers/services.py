@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from portal.care.models import Right
 from portal.core.columns import largest_decimal
+from portal.core.formatting import money, when
 from portal.hospitals.selectors import user_manages_hospital
 from portal.notifications.services import context_value_mask, notify
 
@@ -31,11 +32,6 @@ from . import rules
 from .models import Claim, ClaimEvent, ExchangeRate, VoucherAccount
 
 CODE_SALT = "portal.vouchers.claim-code"
-
-
-def _d(amount: int) -> str:
-    """Whole dollars for messages: 1,892."""
-    return f"{amount:,}"
 
 
 def _link(user) -> str:
@@ -55,8 +51,8 @@ def _balance_context(user, registry, receipt: registries.Receipt | None) -> dict
         return {"balance": "", "source": "", "as_of": ""}
     with translation.override(user.language or settings.LANGUAGE_CODE):
         source = str(registry.name)
-    return {"balance": _d(receipt.balance.total_hkd), "source": source,
-            "as_of": timezone.localtime(receipt.balance.as_of).strftime("%Y-%m-%d %H:%M")}
+    return {"balance": receipt.balance.total_hkd, "source": source,
+            "as_of": receipt.balance.as_of.isoformat()}
 
 
 def _event(claim: Claim, kind: str, actor=None, note: str = "") -> None:
@@ -90,7 +86,7 @@ def rate_for(service_date: date) -> ExchangeRate:
     if rate is None:
         raise ValidationError(
             _("There is no conversion rate for %(month)s yet. Ask a portal administrator to add it.")
-            % {"month": service_date.strftime("%Y-%m")},
+            % {"month": when(service_date, "month")},
             code="no_rate",
         )
     return rate
@@ -167,11 +163,11 @@ def claim_record(*, actor, resident, department, service_date: date, amount_rmb:
     fee_hkd = rules.fee_in_hkd(amount_rmb, rate.hkd_per_rmb)
     largest = largest_decimal(Claim, "fee_hkd")
     if fee_hkd > largest:
-        raise ValidationError(_("The fee is too large: a claim can be at most HK$%(largest)s.")
-                              % {"largest": f"{largest:,}"}, code="too_large")
+        raise ValidationError(_("The fee is too large: a claim can be at most %(largest)s.")
+                              % {"largest": money(largest)}, code="too_large")
     vouchers = rules.vouchers_for_fee(fee_hkd)
     if vouchers < 1:
-        raise ValidationError(_("The fee is less than HK$1: vouchers cannot be used for it."), code="too_small")
+        raise ValidationError(_("The fee is less than %(smallest)s: vouchers cannot be used for it.") % {"smallest": money(1)}, code="too_small")
     account = account_open(user=resident, today=timezone.localdate(now))
     if account is None:  # eligible on the service date, not today: cannot happen going forward in time
         raise ValidationError(_("This person is not eligible for Elderly Health Care Vouchers."), code="not_eligible")
@@ -189,7 +185,7 @@ def claim_record(*, actor, resident, department, service_date: date, amount_rmb:
         _event(claim, ClaimEvent.Kind.RECORDED, actor)
         notify(recipient=resident, event="vouchers_claim_pending", link=_link(resident),
                group_key=f"voucher-claim:{claim.pk}",
-               context={**_place_names(resident, claim), "amount": _d(vouchers), "amount_rmb": str(amount_rmb),
+               context={**_place_names(resident, claim), "amount": vouchers, "amount_rmb": str(amount_rmb),
                         "fee_hkd": str(fee_hkd), "rate": str(rate.hkd_per_rmb), "code": code,
                         "service_date": service_date.isoformat(),
                         "hours": settings.VOUCHER_CLAIM_CONFIRM_HOURS},
@@ -262,7 +258,7 @@ def claim_confirm(*, actor, claim_id: int, code: str | None = None, now: datetim
             _forget_code(claim)
             notify(recipient=owner, event="vouchers_claim_debited", link=_link(owner),
                    group_key=f"voucher-claim:{claim.pk}",
-                   context={**_place_names(owner, claim), "amount": _d(claim.voucher_amount),
+                   context={**_place_names(owner, claim), "amount": claim.voucher_amount,
                             "service_date": claim.service_date.isoformat(),
                             **_balance_context(owner, registry, receipt)})
     if wrong_code:  # the attempt was counted and committed above
@@ -323,7 +319,7 @@ def claim_void(*, actor, claim_id: int, reason: str, now: datetime | None = None
                 receipt = registry.void_claim(_holder(owner), reference=str(claim.public_id))
             notify(recipient=owner, event="vouchers_claim_voided", link=_link(owner),
                    group_key=f"voucher-claim:{claim.pk}",
-                   context={**_place_names(owner, claim), "amount": _d(claim.voucher_amount),
+                   context={**_place_names(owner, claim), "amount": claim.voucher_amount,
                             "service_date": claim.service_date.isoformat(),
                             **_balance_context(owner, registry, receipt)})
         claim.status = Claim.Status.VOIDED
@@ -354,7 +350,7 @@ def claims_expire(*, now: datetime | None = None) -> int:
             owner = claim.account.user
             notify(recipient=owner, event="vouchers_claim_expired", link=_link(owner),
                    group_key=f"voucher-claim:{claim.pk}",
-                   context={**_place_names(owner, claim), "amount": _d(claim.voucher_amount),
+                   context={**_place_names(owner, claim), "amount": claim.voucher_amount,
                             "service_date": claim.service_date.isoformat()})
             expired += 1
     return expired

@@ -1,6 +1,11 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import MacaoScheme, MacaoVoucherPlace, ServicePoint
+from .models import ExchangeRate, MacaoScheme, MacaoVoucherPlace, ServicePoint
+
+
+@register(ExchangeRate)
+class ExchangeRateTranslation(TranslationOptions):
+    fields = ("source",)
 
 
 @register(ServicePoint)

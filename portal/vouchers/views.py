@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal.care.doors import CareRefused, resident_acted_for
 from portal.care.models import Right
 from portal.care.services import access_log_record as care_access_log_record
+from portal.core.formatting import money
 
 from . import selectors, services
 from .forms import ClaimFilterForm, ClaimRecordForm, CodeForm, InsuranceCheckForm, VoidForm
@@ -157,12 +158,12 @@ def claim_confirm(request: HttpRequest, claim_id: int) -> HttpResponse:
         messages.error(request, _error_text(error))
     else:
         if claim.registry_reference:
-            messages.success(request, _("Claim confirmed: HK$%(amount)s was paid with your vouchers (%(source)s).")
-                             % {"amount": f"{claim.voucher_amount:,}", "source": claim.registry_name})
+            messages.success(request, _("Claim confirmed: %(amount)s was paid with your vouchers (%(source)s).")
+                             % {"amount": money(claim.voucher_amount), "source": claim.registry_name})
         else:
             messages.success(request, _(
-                "Claim confirmed. The service point makes the claim of HK$%(amount)s in the Department of Health's "
-                "voucher system; your balance is shown in the eHealth app.") % {"amount": f"{claim.voucher_amount:,}"})
+                "Claim confirmed. The service point makes the claim of %(amount)s in the Department of Health's "
+                "voucher system; your balance is shown in the eHealth app.") % {"amount": money(claim.voucher_amount)})
     return redirect("vouchers:index")
 
 

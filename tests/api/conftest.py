@@ -65,7 +65,7 @@ def world(db, hospital, other_hospital, centre):
 
     route = Route.objects.create(sending_hospital=hospital, receiving_hospital=other_hospital,
                                  border_point=factories.BorderPointFactory(), direction="southbound", fee_rmb=4990,
-                                 notes_en="Published fee", notes_zh_hant="已公布收費", notes_zh_hans="已公布收费")
+                                 notes_en="Published fee", notes_zh_hant="已公佈收費", notes_zh_hans="已公布收费")
     transfer = transfer_services.transfer_submit(
         actor=resident, requester=resident, route=route, patient_kind="self",
         clinical_summary="Stable after stroke.", mobility_needs="Stretcher", equipment_needs="Oxygen",

@@ -2,7 +2,7 @@ from datetime import date, time, timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.appointments import services
 from portal.appointments.models import (
@@ -14,6 +14,7 @@ from portal.appointments.models import (
     Slot,
     WaitlistEntry,
 )
+from portal.core import formatting
 from portal.notifications import sending
 from portal.notifications.models import Delivery, Notification
 from portal.notifications.services import channels_for
@@ -269,7 +270,8 @@ def test_reschedule_retimes_the_reminders(book, booker, make_slot, monkeypatch):
     live = _reminders(appointment).filter(cancelled_at__isnull=True)
     assert sorted(n.send_after for n in live) == [second.starts_at - timedelta(hours=24),
                                                  second.starts_at - timedelta(hours=2)]
-    assert all(services._slot_when(second) in n.body for n in live)
+    with translation.override(booker.language):
+        assert all(formatting.when(second.starts_at) in n.body for n in live)
     assert Notification.objects.filter(event="appointment_changed").count() == 1
 
 

@@ -34,6 +34,13 @@ def t(lang: str, message: str, **values) -> str:
     return text % values if values else text
 
 
+def in_language(lang: str, function, *args, **kwargs):
+    """`function(*args)` with `lang` active: what the portal's one formatting rule
+    (portal.core.formatting) writes on a page in that language."""
+    with translation.override(lang):
+        return function(*args, **kwargs)
+
+
 def check(page, lang: str, snap, name: str, *, allowed=()) -> None:
     """After each step: right language, no serious axe finding, no English or
     wrong-script characters on Chinese pages, and a screenshot."""

@@ -24,15 +24,20 @@ caller adds (hospital names in Latin script, a user's name).
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from html.parser import HTMLParser
 
 import opencc
 
 # Proper names and codes that stay in Latin script on Chinese pages.
 ALLOWED_LATIN = frozenset({
-    "GBA", "HKID", "HK", "MO", "ID", "English", "WhatsApp", "WeChat", "SMS", "TOTP", "QR", "PDF", "API",
-    "HKD", "MOP", "RMB", "CNY", "am", "pm", "AM", "PM",
-    # File formats named on download links ("下載結單（CSV）", "（.ics）").
-    "CSV", "ics",
+    "GBA", "HKID", "HK", "MO", "ID", "English", "WhatsApp", "WeChat", "SMS", "TOTP", "QR", "API",
+    "HKD", "MOP", "RMB", "CNY",
+    # File formats and sizes named on upload and download links ("下載結單（CSV）", "（.ics）", "JPEG、PNG，5 MB").
+    "CSV", "ics", "PDF", "JPEG", "PNG", "MB",
+    # Language tags the admin puts after a translated field's label ("名稱 [zh-hant]").
+    "en", "zh-hant", "zh-hans",
+    # Gene and blood-group symbols in medicines' indications (ALK 陽性, Rh 陰性): names, written so in Chinese.
+    "ALK", "MET", "FGFR", "NTRK", "Rh",
 })
 
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -54,10 +59,11 @@ def english_words(text: str, allowed: Iterable[str] = ()) -> list[str]:
     """Latin-script words in `text` that are not proper names or codes, in order of
     first appearance."""
     allow = ALLOWED_LATIN | set(allowed)
-    # Multi-word allowed names (e.g. a hospital's English name) are removed whole.
-    for name in sorted((a for a in allow if " " in a), key=len, reverse=True):
-        text = text.replace(name, " ")
     text = URL_RE.sub(" ", EMAIL_RE.sub(" ", text))
+    # Allowed names of several words (a hospital's English name) or with other
+    # characters (a reference such as TR-7QX9) are removed whole.
+    for name in sorted((a for a in allow if not a.isalpha()), key=len, reverse=True):
+        text = text.replace(name, " ")
     found: list[str] = []
     for word in LATIN_WORD_RE.findall(text):
         if word in allow or word not in found and _is_code(word):
@@ -87,8 +93,9 @@ def _aligned(config: str, text: str):
 
 
 # Forms Hong Kong writes every day that OpenCC's s2hk still converts: 床 (臨床, 病床;
-# OpenCC prefers 牀).
-HONG_KONG_FORMS = frozenset("床")
+# OpenCC prefers 牀) and
+# 群 (群組; OpenCC prefers 羣).
+HONG_KONG_FORMS = frozenset("床群")
 
 
 def simplified_only_characters(text: str) -> list[str]:
@@ -129,19 +136,24 @@ def language_problems(text: str, lang: str, allowed: Iterable[str] = ()) -> dict
 
 _PAGE_TEXT_JS = """(withoutSwitcher) => {
   const switcher = withoutSwitcher ? document.querySelector('.language-switcher') : null;
-  const previous = switcher ? switcher.style.display : '';
-  if (switcher) switcher.style.display = 'none';
+  // Text marked as written in another language (lang="...") is not the page's language.
+  const pageLang = (document.documentElement.lang || '').toLowerCase();
+  const marked = [...document.body.querySelectorAll('[lang]')].filter(
+    (el) => el.lang && el.lang.toLowerCase() !== pageLang);
+  const hidden = switcher ? [switcher, ...marked] : marked;
+  const previous = hidden.map((el) => el.style.display);
+  hidden.forEach((el) => { el.style.display = 'none'; });
   try {
     const parts = [document.title, document.body.innerText];
     for (const el of document.querySelectorAll('[placeholder],[aria-label],[alt],[title]')) {
-      if (switcher && switcher.contains(el)) continue;
+      if (hidden.some((h) => h.contains(el))) continue;
       for (const a of ['placeholder', 'aria-label', 'alt', 'title']) {
         if (el.hasAttribute(a)) parts.push(el.getAttribute(a));
       }
     }
     return parts.join('\\n');
   } finally {
-    if (switcher) switcher.style.display = previous;
+    hidden.forEach((el, i) => { el.style.display = previous[i]; });
   }
 }"""
 
@@ -149,10 +161,85 @@ _PAGE_TEXT_JS = """(withoutSwitcher) => {
 def page_text(page, *, exclude_language_switcher: bool = True) -> str:
     """What a person reads on the page: title, visible text, placeholders and the
     accessible labels a screen reader speaks. The language switcher names each
-    language in its own script on purpose, so it is left out by default."""
+    language in its own script on purpose, so it is left out by default; text
+    marked with another `lang` is left out too (it is not the page's language)."""
     return page.evaluate(_PAGE_TEXT_JS, exclude_language_switcher)
 
 
 def assert_language_quality(page, lang: str, allowed: Iterable[str] = ()) -> None:
     problems = language_problems(page_text(page), lang, allowed)
     assert not problems, f"{page.url} ({lang}): {problems}"
+
+
+# --- In a test client's response (no browser) --------------------------------------
+
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_SKIPPED = frozenset({"script", "style", "template", "noscript"})
+_SPOKEN_ATTRIBUTES = ("placeholder", "aria-label", "alt", "title")
+
+
+class _PageText(HTMLParser):
+    """What a person reads on a server-rendered page, as `page_text` reads it in a
+    browser: the title, the text, placeholders and accessible labels, without
+    scripts, hidden elements and the language switcher. Text inside an element
+    whose `lang` differs from the page's is marked as another language: it is
+    collected apart (`marked`), not checked as the page's language."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.page_language = ""
+        self.stack: list[tuple[str, bool, str]] = []  # (tag, skipped, language)
+        self.text: list[str] = []
+        self.marked: list[tuple[str, str]] = []
+
+    def _state(self) -> tuple[bool, str]:
+        return (self.stack[-1][1], self.stack[-1][2]) if self.stack else (False, self.page_language)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        skipped, language = self._state()
+        if tag == "html":
+            self.page_language = language = attributes.get("lang", "")
+        language = attributes.get("lang") or language
+        skipped = skipped or tag in _SKIPPED or "hidden" in attributes or (
+            tag == "input" and attributes.get("type") == "hidden") or "language-switcher" in (
+            attributes.get("class") or "").split()
+        if not skipped:
+            spoken = [attributes[name] for name in _SPOKEN_ATTRIBUTES if attributes.get(name)]
+            if tag == "input" and attributes.get("type") in ("submit", "button") and attributes.get("value"):
+                spoken.append(attributes["value"])
+            for value in spoken:
+                self._add(value, language)
+        if tag not in _VOID:
+            self.stack.append((tag, skipped, language))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID and self.stack and self.stack[-1][0] == tag:
+            self.stack.pop()
+
+    def handle_endtag(self, tag):
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index][0] == tag:
+                del self.stack[index:]
+                return
+
+    def handle_data(self, data):
+        skipped, language = self._state()
+        if not skipped and data.strip():
+            self._add(data, language)
+
+    def _add(self, text: str, language: str) -> None:
+        if language and self.page_language and language.lower() != self.page_language.lower():
+            self.marked.append((language, text.strip()))
+        else:
+            self.text.append(text.strip())
+
+
+def html_text(html: str) -> tuple[str, str, list[tuple[str, str]]]:
+    """(the page's language, what a person reads in it, [(language, text)] marked
+    as written in another language)."""
+    parser = _PageText()
+    parser.feed(html)
+    parser.close()
+    return parser.page_language, "\n".join(parser.text), parser.marked

@@ -43,7 +43,7 @@ def test_staff_member_helps_a_resident(page_in, login_as, snap, people, lang, lo
     name = resident.display_name
     # Proper names: the resident's, the escort's, and the romanised example name in
     # the console's search hint (staff search by either script).
-    names = [name, "ZHANG Min", "Chan Tai Man"]
+    names = [name, "ZHANG Min", "CHAN Tai Man"]
 
     # 1. The resident gives the centre consent.
     resident_page = login_as(page_in(locale), resident)

@@ -23,7 +23,10 @@ def test_the_check_sees_what_the_person_sees(page_in):
     """The language switcher is left out on purpose; everything else counts."""
     page = page_in("zh-HK")
     page.goto("/zh-hant/")
-    assert "English" in page_text(page, exclude_language_switcher=False)
+    assert "繁體中文" in page_text(page, exclude_language_switcher=False)
+    assert "繁體中文" not in page_text(page)
+    # The other languages' names are marked with their language: never the page's text.
+    assert "English" not in page_text(page, exclude_language_switcher=False)
     assert "简体中文" not in page_text(page)
     # The English page would fail the Chinese check: the helper does find English.
     page.goto("/en/")

@@ -11,11 +11,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from portal.core.formatting import colon, money, when
 from portal.vouchers import reference
 from portal.vouchers.models import MacaoVoucherPlace
 from tests import factories
 from tests.appointments.factories import SlotFactory
-from tests.browser.journey import check, t
+from tests.browser.journey import check, in_language, t
 
 LANG, LOCALE = "zh-hant", "zh-MO"
 EMAIL = "macao.resident@example.com"
@@ -75,7 +76,7 @@ def test_macao_resident_signs_up_finds_a_hengqin_clinic_and_books(page_in, snap,
     page.locator("main").get_by_role("button", name=t(LANG, "Save")).click()
     expect(page).to_have_url(re.compile(r"/zh-hant/accounts/profile/$"))
     details = page.locator("dl.details")
-    expect(details).to_contain_text(f"{t(LANG, 'Macao resident identity card')}: 1****67(*)")
+    expect(details).to_contain_text(f"{t(LANG, 'Macao resident identity card')}{in_language(LANG, colon)}1****67(*)")
     expect(details).to_contain_text("M******21")
     assert "1234567" not in page.content() and "87654321" not in page.content()
     profile = django_user_model.objects.get(email=EMAIL).profile
@@ -86,10 +87,10 @@ def test_macao_resident_signs_up_finds_a_hengqin_clinic_and_books(page_in, snap,
     page.get_by_role("navigation").get_by_role("link", name=t(LANG, "Vouchers"), exact=True).click()
     page.get_by_role("link", name=t(LANG, "Macao's medical vouchers and insurance subsidy")).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(t(LANG, "Macao's medical vouchers and insurance subsidy"))
-    expect(page.get_by_test_id("medical-subsidy-amount")).to_contain_text("MOP 600")
+    expect(page.get_by_test_id("medical-subsidy-amount")).to_contain_text(in_language(LANG, money, 600, "MOP"))
     clinic = page.get_by_test_id("macao-place-hengqin-macao-family")
     expect(clinic).to_contain_text(t(LANG, "Takes Macao medical vouchers"))
-    expect(clinic).to_contain_text("2026-11-01")  # as of when
+    expect(clinic).to_contain_text(in_language(LANG, when, date(2026, 11, 1), "date"))  # as of when
     check(page, LANG, snap, "macao-schemes", allowed=[EMAIL])
 
     # 4. The medical insurance subsidy check, from the answers of a 70-year-old in Zhuhai.
@@ -101,7 +102,7 @@ def test_macao_resident_signs_up_finds_a_hengqin_clinic_and_books(page_in, snap,
     result = page.get_by_test_id("insurance-result")
     expect(result).to_contain_text(t(LANG, "You appear to qualify."))
     expect(result).to_contain_text(t(LANG, "Where to apply"))
-    expect(result).to_contain_text("MOP 1000")
+    expect(result).to_contain_text(in_language(LANG, money, 1000, "MOP"))
     check(page, LANG, snap, "insurance-check", allowed=[EMAIL])
 
     # 5. Book at the clinic's hospital page, bringing the Macao identity card.

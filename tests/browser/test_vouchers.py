@@ -9,10 +9,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from portal.core.formatting import money
 from portal.vouchers import services
 from portal.vouchers.models import ExchangeRate
 from tests import factories
-from tests.browser.journey import check, languages, t
+from tests.browser.journey import check, in_language, languages, t
 
 CODES = ["APT"]  # the visit reference APT-7 is a code
 NAMES = {"en": "The University of Hong Kong-Shenzhen Hospital", "zh-hant": "香港大學深圳醫院", "zh-hans": "香港大学深圳医院"}
@@ -45,21 +46,21 @@ def test_see_and_confirm_a_voucher_claim(page_in, login_as, snap, pending_claim,
     page = login_as(page_in(locale), elder)
     page.goto(f"/{lang}/vouchers/")
     expect(page.get_by_role("heading", level=1)).to_have_text(t(lang, "My Elderly Health Care Vouchers"))
-    expect(page.get_by_test_id("balance")).to_have_text("HK$8,000")  # born 1954: every year since 2019, capped
+    expect(page.get_by_test_id("balance")).to_have_text(in_language(lang, money, 8000))  # born 1954: every year since 2019, capped
     expect(page.get_by_test_id("simulator-notice")).to_be_visible()
     expect(page.get_by_test_id("balance-source")).to_contain_text(t(lang, "Voucher system simulator"))
     expect(page.locator(".claim")).to_contain_text(NAMES[lang])
     expect(page.get_by_role("heading", name=t(lang, "Claims waiting for your confirmation"))).to_be_visible()
     check(page, lang, snap, "claim-waiting", allowed=CODES + [elder.display_name])
 
-    page.get_by_role("button", name=t(lang, "Confirm and pay HK$%(amount)s", amount="108")).click()
-    expect(page.get_by_test_id("balance")).to_have_text("HK$7,892")
+    page.get_by_role("button", name=t(lang, "Confirm and pay %(amount)s", amount=in_language(lang, money, 108))).click()
+    expect(page.get_by_test_id("balance")).to_have_text(in_language(lang, money, 7892))
     expect(page.locator(".messages")).to_be_visible()
     expect(page.get_by_text(t(lang, "No claims are waiting for you."))).to_be_visible()
     check(page, lang, snap, "confirmed", allowed=CODES + [elder.display_name])
 
     page.get_by_role("link", name=t(lang, "Printable statement")).first.click()
-    expect(page.get_by_test_id("statement-balance")).to_contain_text("HK$7,892")
+    expect(page.get_by_test_id("statement-balance")).to_contain_text(in_language(lang, money, 7892))
     expect(page.locator("table")).to_contain_text("APT-7")
     assert "A****56(*)" in page.content() and "A123456" not in page.content()
     check(page, lang, snap, "statement", allowed=CODES + [elder.display_name])

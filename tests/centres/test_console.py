@@ -83,7 +83,7 @@ def test_case_needs_a_reason_then_shows_masked_profile_and_logs_the_read(staff_c
     assert response.status_code == 302 and response["Location"] == case_url
     page = staff_client.get(case_url).content.decode()
     assert "A****56(*)" in page and "A123456" not in page
-    assert "+85291234567" in page
+    assert "+852 9123 4567" in page
     entry = AccessLogEntry.objects.get()
     assert (entry.actor, entry.resident, entry.what, entry.why) == (centre_staff, resident, "case", "Phoned about a referral")
 

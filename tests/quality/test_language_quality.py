@@ -75,3 +75,17 @@ def test_hong_kong_writes_chuang_in_clinical():
 
     assert simplified_only_characters("已完成臨床評估") == []
     assert simplified_only_characters("临床评估") != []
+
+
+def test_html_text_reads_what_a_person_reads_and_keeps_marked_text_apart():
+    from tests.browser.language_quality import html_text
+
+    html = """<!DOCTYPE html><html lang="zh-hant"><head><title>訊息</title><script>var x = "English";</script></head>
+    <body><p>你好<br>歡迎</p><img src="a.png" alt="地圖"><input type="hidden" value="Hidden">
+    <div hidden>Not shown</div><div class="language-switcher"><a>English</a></div>
+    <article lang="zh-hans">欢迎使用</article><span lang="EN">CHAN Tai Man</span>
+    <input type="submit" value="Send"></body></html>"""
+    language, text, marked = html_text(html)
+    assert language == "zh-hant"
+    assert text.split("\n") == ["訊息", "你好", "歡迎", "地圖", "Send"]
+    assert marked == [("zh-hans", "欢迎使用"), ("EN", "CHAN Tai Man")]

@@ -23,7 +23,7 @@ def route(hospital, other_hospital, border_point):
     """HKU-Shenzhen (hospital, sending) -> Tuen Mun (other_hospital, receiving)."""
     return Route.objects.create(sending_hospital=hospital, receiving_hospital=other_hospital,
                                 border_point=border_point, direction="southbound", fee_rmb=4990,
-                                notes_en="Published fee", notes_zh_hant="已公布收費", notes_zh_hans="已公布收费")
+                                notes_en="Published fee", notes_zh_hant="已公佈收費", notes_zh_hans="已公布收费")
 
 
 @pytest.fixture

@@ -98,9 +98,9 @@ def test_page_lists_places_with_their_status_source_and_date_in_each_language(cl
                                                                                django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         page = client.get(reverse("vouchers:macao")).content.decode()
-    assert "MOP 600 a year" in page and "Up to MOP 1000 a year" in page and "That round has ended" in page
+    assert "MOP 600 a year" in page and "Up to MOP 1,000 a year" in page and "That round has ended" in page
     assert "Takes Macao medical vouchers" in page and "Not confirmed: ask the clinic" in page
-    assert "Does not take Macao medical vouchers" in page and "as of 2019-12-01" in page
+    assert "Does not take Macao medical vouchers" in page and "as of 1 December 2019" in page
     assert "spouse, parents or children" in page and "The portal cannot move Macao" in page
     chinese = client.get("/zh-hant/vouchers/macao/").content.decode()
     assert "歐偉樂內科診所" in chinese and "橫琴澳門新街坊衛生站" in chinese and "珠海特區報" in chinese
@@ -125,7 +125,7 @@ def test_check_says_eligible_with_what_to_bring_and_where_to_apply(client, macao
     response = client.post(reverse("vouchers:macao_insurance_check"), _answers())
     text = response.content.decode()
     assert response.status_code == 200 and "You appear to qualify." in text and "You are 65 or over." in text
-    assert "up to MOP 1000 a year" in text and "The Health Bureau decides." in text
+    assert "up to MOP 1,000 a year" in text and "The Health Bureau decides." in text
     assert "What to bring" in text and "Residence Permit for Hong Kong and Macao Residents" in text
     assert "Where to apply" in text and "ybjt@ssm.gov.mo" in text
 

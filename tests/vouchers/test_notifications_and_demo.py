@@ -23,8 +23,8 @@ def test_every_voucher_message_is_sent_in_the_residents_language(hospital_admin,
     pending = messages["vouchers_claim_pending"]  # the code masked once the claim was confirmed
     assert code not in pending.body and services.CODE_MASK in pending.body and "一次性驗證碼" in pending.body
     debited = messages["vouchers_claim_debited"].body
-    assert "HK$7,892" in debited and "醫療券系統模擬器" in debited  # the source, in the resident's language
-    assert "HK$8,000" in messages["vouchers_claim_voided"].body and "醫療券系統模擬器" in messages["vouchers_claim_voided"].body
+    assert "港幣 7,892 元" in debited and "醫療券系統模擬器" in debited  # the source, in the resident's language
+    assert "港幣 8,000 元" in messages["vouchers_claim_voided"].body and "醫療券系統模擬器" in messages["vouchers_claim_voided"].body
 
 
 def test_expiry_message_in_simplified_chinese(hospital_admin, other_elder, department, rates):

@@ -177,7 +177,7 @@ def test_service_points_show_published_departments_and_only_the_published_part_o
     with django_assert_max_num_queries(3):
         text = client.get(reverse("vouchers:service_points")).content.decode()
     assert "16 designated departments, including emergency" in text
-    assert "Source: HK01, 18 August 2025, as of 2025-08-18." in text
+    assert "Source: HK01, 18 August 2025, as of 18 August 2025." in text
     assert "(service point since 2025)" in text and "2025-01" not in text  # the year only, no invented month
     # The other point's departments are not published: said so, and no default list.
     assert text.count("Designated departments: not published in our sources.") == 1
