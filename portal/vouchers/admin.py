@@ -6,7 +6,7 @@ superusers; the simulator's tables are read-only and named as the simulator's.""
 from django.contrib import admin
 from modeltranslation.admin import TabbedTranslationAdmin
 
-from portal.core.admin import HospitalScopedAdminMixin
+from portal.core.admin import AutocompleteFieldsMixin, HospitalScopedAdminMixin
 
 from .models import (
     Claim,
@@ -117,7 +117,7 @@ class ClaimAdmin(HospitalScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin)
 
 
 @admin.register(ServicePoint)
-class ServicePointAdmin(SuperuserOnlyMixin, TabbedTranslationAdmin):
+class ServicePointAdmin(SuperuserOnlyMixin, AutocompleteFieldsMixin, TabbedTranslationAdmin):
     list_display = ["hospital", "departments_count", "source", "as_of"]
     autocomplete_fields = ["hospital"]
 
@@ -128,7 +128,7 @@ class MacaoSchemeAdmin(SuperuserOnlyMixin, TabbedTranslationAdmin):
 
 
 @admin.register(MacaoVoucherPlace)
-class MacaoVoucherPlaceAdmin(SuperuserOnlyMixin, TabbedTranslationAdmin):
+class MacaoVoucherPlaceAdmin(SuperuserOnlyMixin, AutocompleteFieldsMixin, TabbedTranslationAdmin):
     list_display = ["name", "area", "vouchers", "as_of", "is_active"]
     list_filter = ["vouchers", "is_active"]
     autocomplete_fields = ["hospital"]
