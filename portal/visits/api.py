@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.care.doors import RESIDENT_HELP, CareRefused
+from portal.core.schema import ErrorDetail
 
 from . import selectors, services
 
@@ -90,7 +91,7 @@ class HealthSummaryView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses=SummaryOut, parameters=[RESIDENT])
+    @extend_schema(responses={200: SummaryOut, 403: ErrorDetail, 404: ErrorDetail}, parameters=[RESIDENT])
     def get(self, request):
         from portal.care.services import access_log_record
 
@@ -99,7 +100,8 @@ class HealthSummaryView(APIView):
             access_log_record(link=acting.care_link, what="health_summary")
         return Response(SummaryOut(_summary_out(selectors.health_summary_of(acting.resident))).data)
 
-    @extend_schema(request=SummaryIn, responses=SummaryOut, parameters=[RESIDENT])
+    @extend_schema(request=SummaryIn, responses={200: SummaryOut, 403: ErrorDetail, 404: ErrorDetail},
+                   parameters=[RESIDENT])
     def put(self, request):
         acting = _acting(request)
         data = SummaryIn(data=request.data)
@@ -135,7 +137,7 @@ class DocumentList(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses=DocumentOut(many=True), parameters=[RESIDENT])
+    @extend_schema(responses={200: DocumentOut(many=True), 403: ErrorDetail, 404: ErrorDetail}, parameters=[RESIDENT])
     def get(self, request):
         from portal.care.services import access_log_record
 
@@ -153,7 +155,7 @@ class DocumentDetail(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(responses={200: DocumentOut})
+    @extend_schema(responses={200: DocumentOut, 403: ErrorDetail, 404: ErrorDetail})
     def get(self, request, pk: int):
         from portal.centres.selectors import case_reason
 
