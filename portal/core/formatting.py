@@ -36,6 +36,7 @@ FORMATS = {
         "datetime": "j F Y, H:i",
         "time": "H:i",
         "month": "F Y",
+        "year": "Y",
         "day": "l j F Y",
         "day_time": "l j F Y, H:i",
     },
@@ -44,6 +45,7 @@ FORMATS = {
         "datetime": "Y年n月j日 H:i",
         "time": "H:i",
         "month": "Y年n月",
+        "year": "Y年",
         "day": "Y年n月j日（l）",
         "day_time": "Y年n月j日（l）H:i",
     },
@@ -151,7 +153,7 @@ def _moment(value):
 
 def when(value, style: str = "datetime") -> str:
     """`value` in one of the named styles of FORMATS: date, datetime, time,
-    month, day (date with weekday), day_time. Aware datetimes are shown in the
+    month, year, day (date with weekday), day_time. Aware datetimes are shown in the
     portal's time zone (Hong Kong time)."""
     value = _moment(value)
     if value in (None, ""):

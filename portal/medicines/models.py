@@ -12,11 +12,11 @@ from portal.hospitals.models import DatePrecision, Hospital
 
 
 def partial_date_display(value, precision: str) -> str:
-    """A date to the precision published: 2021, 2021-04 or 2021-04-29."""
-    if value is None:
-        return ""
-    formats = {DatePrecision.YEAR: "%Y", DatePrecision.MONTH: "%Y-%m"}
-    return value.strftime(formats.get(precision, "%Y-%m-%d"))
+    """A date to the precision published (2021, April 2021 or 29 April 2021; in
+    Chinese 2021年, 2021年4月, 2021年4月29日), in the one formatting rule."""
+    from portal.core.formatting import when
+
+    return when(value, {DatePrecision.YEAR: "year", DatePrecision.MONTH: "month"}.get(precision, "date"))
 
 
 class TherapeuticArea(models.Model):
