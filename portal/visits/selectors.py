@@ -220,6 +220,8 @@ def documents_visible_to(user):
 def document_for(user, document_id: int):
     from django.http import Http404
 
+    if not 0 < int(document_id) < 2**63:  # a key the database cannot hold is no document
+        raise Http404
     document = documents_visible_to(user).filter(pk=document_id).first()
     if document is None:
         raise Http404
