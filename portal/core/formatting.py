@@ -139,6 +139,8 @@ def phone_link(value, region: str = "HK") -> str:
         number = phonenumbers.parse(str(value), region)
     except phonenumbers.NumberParseException:
         return ""
+    if not phonenumbers.is_possible_number(number):
+        return ""
     return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

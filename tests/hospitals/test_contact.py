@@ -40,7 +40,7 @@ def test_known_facts_are_shown_with_their_source_and_no_centre_detour(known, cen
     assert '<span id="address-en-known" lang="en">1 Test Road, Guangzhou</span>' in html
     assert 'data-copy="address-zh-known"' in html and 'data-copy="address-en-known"' in html
     assert "Mon-Fri 08:00-17:00" in html and "Call the Hong Kong patients&#x27; line." in html
-    assert 'href="https://example.org/contact"' in html and "checked on 2026-11-30" in html
+    assert 'href="https://example.org/contact"' in html and "checked on 30 November 2026" in html
     assert "Not known" not in html
     assert centre.name_en not in html
 

@@ -26,13 +26,15 @@ def signed_money(value, currency="HKD"):
 
 
 @register.filter
-def phone(value):
-    return formatting.phone(value)
+def phone(value, region="HK"):
+    """{{ number|phone }}; {{ number|phone:"CN" }} for numbers written without a
+    country code that are mainland numbers (hospitals, service centres)."""
+    return formatting.phone(value, region)
 
 
 @register.filter
-def phone_link(value):
-    return formatting.phone_link(value)
+def phone_link(value, region="HK"):
+    return formatting.phone_link(value, region)
 
 
 @register.filter

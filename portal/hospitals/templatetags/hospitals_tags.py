@@ -1,40 +1,13 @@
-"""Template pieces of the hospital pages: the contact block and phone numbers."""
+"""Template pieces of the hospital pages: the contact block and translated texts
+(phone numbers are written by the one formatting rule, portal.core.formatting)."""
 
 from dataclasses import dataclass
 
-import phonenumbers
 from django import template
 from django.utils.translation import get_language
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 register = template.Library()
-
-# Numbers written without a country code are mainland numbers (the hospitals are there).
-DEFAULT_REGION = "CN"
-
-
-def _parsed(number: str):
-    try:
-        parsed = phonenumbers.parse(number, DEFAULT_REGION)
-    except phonenumbers.NumberParseException:
-        return None
-    return parsed if phonenumbers.is_possible_number(parsed) else None
-
-
-@register.filter
-def phone_display(number: str) -> str:
-    """International format, e.g. +86 20 1234 5678 (so it dials from a Hong Kong phone);
-    the text as entered if it is not a phone number."""
-    parsed = _parsed(number or "")
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL) if parsed else number
-
-
-@register.filter
-def phone_href(number: str) -> str:
-    """The tel: address of a number (E.164), or "" if it is not a phone number."""
-    parsed = _parsed(number or "")
-    return "tel:" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164) if parsed else ""
-
 
 @dataclass(frozen=True)
 class Text:
