@@ -216,26 +216,20 @@ class Department(models.Model):
         return self.name or self.specialty.name
 
 
-class HospitalAlias(models.Model):
-    """Another name people use for a hospital (港大深圳, HKU-SZH): search finds the
-    hospital by it. Written in any script: the search key stores it normalised."""
+class SearchAlias(models.Model):
+    """Another name people search for (港大深圳, HKU-SZH, a brand such as Leqvio),
+    in any script: its owner's search key includes it, stored normalised. Every
+    change re-saves the owner's key and retires the pages cached from older data.
+    A subclass names its owner in `owner_field`."""
 
-    hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="aliases",
-                                 verbose_name=_("hospital"))
-    name = models.CharField(_("other name"), max_length=200,
-                            help_text=_("A short name, abbreviation or common spelling people search for."))
+    owner_field = ""
 
     class Meta:
-        ordering = ["hospital", "name"]
-        verbose_name = _("other name for search")
-        verbose_name_plural = _("other names for search")
-        constraints = [models.UniqueConstraint(fields=["hospital", "name"], name="hospitals_alias_unique")]
+        abstract = True
 
     def __str__(self) -> str:
         return self.name
 
-    # The hospital's search key includes its aliases: every change re-saves it and
-    # retires the pages cached from the older data.
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         self._refresh_search()
@@ -248,8 +242,25 @@ class HospitalAlias(models.Model):
     def _refresh_search(self) -> None:
         from portal.hospitals.services import search_data_changed
 
-        Hospital.objects.get(pk=self.hospital_id).save(update_fields=["search_key"])
+        owner = self._meta.get_field(self.owner_field).related_model
+        owner.objects.get(pk=getattr(self, f"{self.owner_field}_id")).save(update_fields=["search_key"])
         search_data_changed()
+
+
+class HospitalAlias(SearchAlias):
+    """Another name people use for a hospital (港大深圳, HKU-SZH)."""
+
+    owner_field = "hospital"
+    hospital = models.ForeignKey(Hospital, on_delete=models.CASCADE, related_name="aliases",
+                                 verbose_name=_("hospital"))
+    name = models.CharField(_("other name"), max_length=200,
+                            help_text=_("A short name, abbreviation or common spelling people search for."))
+
+    class Meta:
+        ordering = ["hospital", "name"]
+        verbose_name = _("other name for search")
+        verbose_name_plural = _("other names for search")
+        constraints = [models.UniqueConstraint(fields=["hospital", "name"], name="hospitals_alias_unique")]
 
 
 class HospitalMembership(models.Model):

@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.hospitals.models import DatePrecision, Hospital
+from portal.hospitals.models import DatePrecision, Hospital, SearchAlias
 
 
 def partial_date_display(value, precision: str) -> str:
@@ -149,10 +149,11 @@ class ConnectListTotals(models.Model):
         return f"{self.items} ({self.as_of:%Y-%m-%d})"
 
 
-class ConnectItemAlias(models.Model):
+class ConnectItemAlias(SearchAlias):
     """Another name people search for an item by: a brand (Leqvio for inclisiran),
-    another generic spelling or a common short name. Written in any script."""
+    another generic spelling or a common short name."""
 
+    owner_field = "item"
     item = models.ForeignKey(ConnectItem, on_delete=models.CASCADE, related_name="aliases",
                              verbose_name=_("Connect item"))
     name = models.CharField(_("other name"), max_length=200,
@@ -163,23 +164,3 @@ class ConnectItemAlias(models.Model):
         verbose_name = _("other name for search")
         verbose_name_plural = _("other names for search")
         constraints = [models.UniqueConstraint(fields=["item", "name"], name="medicines_alias_unique")]
-
-    def __str__(self) -> str:
-        return self.name
-
-    # The item's search key includes its aliases: every change re-saves it and
-    # retires the pages cached from the older data.
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        self._refresh_search()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        self._refresh_search()
-        return result
-
-    def _refresh_search(self) -> None:
-        from portal.hospitals.services import search_data_changed
-
-        ConnectItem.objects.get(pk=self.item_id).save(update_fields=["search_key"])
-        search_data_changed()
