@@ -15,7 +15,7 @@ def keep_dates_and_add_published_totals(apps, schema_editor):
         "items": 140, "drugs": 63, "devices": 77, "institutions": 71, "patients": 17000,
         "source": "Figures reported on 8 Dec 2025 (portal domain facts, checked Dec 2026)",
         "source_en": "Figures reported on 8 Dec 2025 (portal domain facts, checked Dec 2026)",
-        "source_zh_hant": "2025年12月8日公布的數字（本網站資料核對，2026年12月）",
+        "source_zh_hant": "2025年12月8日公佈的數字（本網站資料核對，2026年12月）",
         "source_zh_hans": "2025年12月8日公布的数字（本网站资料核对，2026年12月）",
     })
 
