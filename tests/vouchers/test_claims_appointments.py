@@ -24,7 +24,9 @@ def visit(resident, hospital, hospital_admin):
     profile.id_document_type, profile.id_document_number = "hkid", "C668668(9)"
     profile.date_of_birth = timezone.localdate().replace(year=1950)
     profile.save()
-    starts = timezone.now().replace(microsecond=0) - timedelta(hours=1)
+    # A visit earlier today in the portal's time zone, whatever time the suite runs
+    # (the service date must be the appointment's local date).
+    starts = timezone.localtime().replace(hour=0, minute=5, second=0, microsecond=0)
     today = timezone.localdate()
     ExchangeRate.objects.get_or_create(month=today.replace(day=1), defaults={"hkd_per_rmb": Decimal("1.08500")})
     slot = Slot.objects.create(department=department, starts_at=starts, ends_at=starts + timedelta(minutes=15), capacity=2)
