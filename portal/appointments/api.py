@@ -229,17 +229,20 @@ class AppointmentReschedule(APIView):
 
 
 class HospitalSlots(APIView):
-    """Free slots of a hospital, optionally for one department and one day."""
+    """Free slots of a hospital, optionally for one department and one day, as the
+    person booked for sees them (a place the waiting list holds for them is free)."""
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
         responses={200: SlotOut(many=True), 400: CodedError, 404: ErrorDetail},
-        parameters=[OpenApiParameter("department", int), OpenApiParameter("date", str, description="YYYY-MM-DD")],
+        parameters=[OpenApiParameter("department", int), OpenApiParameter("date", str, description="YYYY-MM-DD"),
+                    RESIDENT_PARAMETER],
     )
     def get(self, request: Request, hospital_id: int) -> Response:
         hospital = get_object_or_404(Hospital, pk=hospital_id, is_active=True)
-        queryset = selectors.bookable_slots(for_resident=request.user).filter(
+        acting = _reading_for(request)
+        queryset = selectors.bookable_slots(for_resident=acting.resident).filter(
             department__hospital=hospital, free__gt=0
         ).select_related("department__specialty")
         department = request.query_params.get("department", "")
