@@ -6,6 +6,7 @@ each translated field has name_en, name_zh_hant and name_zh_hans columns.
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -157,13 +158,21 @@ class Hospital(models.Model):
         ("ambulance", _("Cross-boundary ambulance transfer")),
         ("hk-gp", _("Hong Kong-style general practice")),
         ("insurance", _("Accepts Hong Kong or international insurance")),
+        ("macao-voucher", _("Macao medical vouchers")),
     )
+
+    @cached_property
+    def takes_macao_vouchers(self) -> bool:
+        """A place listed for Macao's medical vouchers points to this hospital. The
+        search and the hospital page read it in their own query (selectors annotate
+        the same condition), so this query runs only for a hospital read elsewhere."""
+        return self.macao_voucher_places.accepting().exists()
 
     @property
     def programmes(self) -> list[str]:
         taking_part = {"connect": self.is_connect_designated, "voucher": self.is_voucher_point,
                        "ambulance": bool(self.ambulance_role), "hk-gp": self.has_hk_style_gp,
-                       "insurance": self.accepts_insurance}
+                       "insurance": self.accepts_insurance, "macao-voucher": self.takes_macao_vouchers}
         return [code for code, _name in self.PROGRAMMES if taking_part[code]]
 
     @property

@@ -42,12 +42,20 @@ def user_manages_hospital(user, hospital_id: int) -> bool:
 
 # --- Search -----------------------------------------------------------------
 
+def takes_macao_vouchers() -> Exists:
+    """The condition of `Hospital.takes_macao_vouchers`, for a hospital query."""
+    from portal.vouchers.models import MacaoVoucherPlace
+
+    return Exists(MacaoVoucherPlace.objects.accepting().filter(hospital=OuterRef("pk")))
+
+
 PROGRAMME_FILTERS = {
     "connect": Q(is_connect_designated=True),
     "voucher": Q(is_voucher_point=True),
     "ambulance": ~Q(ambulance_role=""),
     "hk-gp": Q(has_hk_style_gp=True),
     "insurance": Q(accepts_insurance=True),
+    "macao-voucher": Q(takes_macao_vouchers=True),
 }
 LANGUAGE_FILTERS = {
     "cantonese": Q(speaks_cantonese=True),
@@ -117,7 +125,8 @@ def ranked_hospitals(filters: HospitalFilters, border_points: list[Choice]) -> Q
     if filters.city:
         queryset = queryset.filter(city__code=filters.city)
     if filters.programme in PROGRAMME_FILTERS:
-        queryset = queryset.filter(PROGRAMME_FILTERS[filters.programme])
+        queryset = queryset.alias(takes_macao_vouchers=takes_macao_vouchers()).filter(
+            PROGRAMME_FILTERS[filters.programme])
     if filters.language in LANGUAGE_FILTERS:
         queryset = queryset.filter(LANGUAGE_FILTERS[filters.language])
     if filters.specialty:
@@ -142,7 +151,8 @@ def hospital_search(filters: HospitalFilters, *, number: int = 1, size: int = PA
     already). Each hospital gets `specialties` (in code order) and `nearest`: its
     nearest border point, at a distance rounded to 0.1 km (None without coordinates)."""
     options = options or search_options()
-    page = search_page(ranked_hospitals(filters, options["border_points"]), Hospital.objects.select_related("city"),
+    page = search_page(ranked_hospitals(filters, options["border_points"]),
+                       Hospital.objects.select_related("city").annotate(takes_macao_vouchers=takes_macao_vouchers()),
                        number, size)
     specialties = {specialty.id: specialty for specialty in options["specialties"]}
     offered = defaultdict(list)
@@ -164,6 +174,7 @@ def hospital_detail(slug: str) -> tuple[Hospital, list]:
 
     hospital = (
         Hospital.objects.select_related("city")
+        .annotate(takes_macao_vouchers=takes_macao_vouchers())
         .prefetch_related(
             Prefetch("departments", queryset=Department.objects.select_related("specialty").order_by("specialty__code")),
             Prefetch("connect_approvals", queryset=ItemApproval.objects.select_related("item", "item__therapeutic_area")

@@ -7,6 +7,7 @@ from django.contrib import admin
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from portal.core.admin import AutocompleteFieldsMixin, HospitalScopedAdminMixin
+from portal.hospitals.admin import SearchDataAdminMixin
 
 from .models import (
     Claim,
@@ -128,7 +129,10 @@ class MacaoSchemeAdmin(SuperuserOnlyMixin, TabbedTranslationAdmin):
 
 
 @admin.register(MacaoVoucherPlace)
-class MacaoVoucherPlaceAdmin(SuperuserOnlyMixin, AutocompleteFieldsMixin, TabbedTranslationAdmin):
+class MacaoVoucherPlaceAdmin(SuperuserOnlyMixin, SearchDataAdminMixin, AutocompleteFieldsMixin, TabbedTranslationAdmin):
+    """Which hospitals take Macao's vouchers is a programme of the hospital search:
+    every change retires the search pages cached before it."""
+
     list_display = ["name", "area", "vouchers", "as_of", "is_active"]
     list_filter = ["vouchers", "is_active"]
     autocomplete_fields = ["hospital"]

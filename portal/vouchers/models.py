@@ -260,6 +260,13 @@ class MacaoScheme(models.Model):
         return self.name
 
 
+class MacaoVoucherPlaceQuerySet(models.QuerySet):
+    def accepting(self) -> "MacaoVoucherPlaceQuerySet":
+        """Listed places confirmed to take Macao's medical vouchers: the one rule the
+        hospital search's "Macao medical vouchers" programme and the hospital pages use."""
+        return self.filter(is_active=True, vouchers=MacaoVoucherPlace.Vouchers.ACCEPTED)
+
+
 class MacaoVoucherPlace(models.Model):
     """A place in the Greater Bay Area where a Macao resident may (or may not) use
     Macao's medical vouchers: the Hengqin clinics set up with Macao capital whose
@@ -287,6 +294,8 @@ class MacaoVoucherPlace(models.Model):
     source_url = models.URLField(_("source address"), blank=True)
     as_of = models.DateField(_("as of"))
     is_active = models.BooleanField(_("listed"), default=True)
+
+    objects = MacaoVoucherPlaceQuerySet.as_manager()
 
     class Meta:
         ordering = ["vouchers", "slug"]

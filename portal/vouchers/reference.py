@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from portal.hospitals.models import Hospital
+from portal.hospitals.services import search_data_changed
 
 from .models import MacaoScheme, MacaoVoucherPlace, ServicePoint
 
@@ -61,4 +62,5 @@ def load_macao() -> tuple[int, int]:
             "vouchers": row["vouchers"], "hospital": hospitals.get(row["hospital"]), "source_url": row["source_url"],
             "as_of": _date(row["as_of"]),
         })
+    search_data_changed()  # the hospital search's "Macao medical vouchers" programme
     return MacaoScheme.objects.count(), MacaoVoucherPlace.objects.count()
