@@ -14,6 +14,8 @@ PYTEST_ARGS ?=
 # manage.py defaults to the production settings (fails closed); the developer
 # targets ask for the local ones (DEBUG, SQLite, console e-mail, eager Celery).
 LOCAL := DJANGO_SETTINGS_MODULE=portal.settings.local
+# Links in the demo's e-mails and its start-up message point at the server `make run` starts.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test install install-test lint messages translations bench clean
 
@@ -32,8 +34,8 @@ install-test: $(PY)
 
 run: install
 	$(LOCAL) DEBUG=1 $(PY) manage.py migrate --noinput
-	$(LOCAL) DEBUG=1 $(PY) manage.py load_demo_data
-	$(LOCAL) DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	$(LOCAL) DEBUG=1 SITE_URL=$(SITE_URL) $(PY) manage.py load_demo_data
+	$(LOCAL) DEBUG=1 SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-test
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
