@@ -4,8 +4,14 @@ overlap, so every ownership test can use the owner / stranger / other-scope trio
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 
 from tests import factories
+
+# Property tests judge rules, not speed: on a busy CI machine an example may take
+# longer than Hypothesis's default 200 ms deadline without anything being wrong.
+hypothesis_settings.register_profile("portal", deadline=None)
+hypothesis_settings.load_profile("portal")
 
 
 @pytest.fixture(autouse=True)
