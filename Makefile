@@ -46,7 +46,7 @@ lint: $(PY)
 # Re-extract messages after changing user-facing text, then translate every new
 # entry in locale/ and portal/*/locale/ (tests fail on anything untranslated).
 messages: $(PY)
-	$(LOCAL) $(PY) manage.py makemessages -l zh_Hant -l zh_Hans --no-location --no-obsolete --ignore 'portal/settings/*' --ignore '.venv/*'
+	$(LOCAL) $(PY) manage.py makemessages -l zh_Hant -l zh_Hans --no-location --no-obsolete --ignore 'portal/settings/*' --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'
 
 translations: $(PY)
 	$(LOCAL) $(PY) manage.py compiletranslations

@@ -4,6 +4,7 @@ Messages are extracted afresh from a copy of the source (as `makemessages`
 would), merged with the committed catalogues, and any message that is missing,
 empty or fuzzy fails the test with its text."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -54,3 +55,21 @@ def test_committed_catalogues_compile():
     for path in _catalogues(ROOT):
         result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)  # noqa: S603,S607
         assert result.returncode == 0, f"{path}: {result.stderr}"
+
+
+PRODUCT_NAME = {"zh_Hant": "大灣區跨境醫療平台", "zh_Hans": "大湾区跨境医疗平台"}
+
+
+def test_the_portal_is_called_by_one_name_in_each_script():
+    """The header, the e-mails, their footers and the caregivers' invitations name the
+    portal alike (they once said 大灣區醫療服務平台 and 大灣區跨境醫療服務平台 too)."""
+    names = re.compile(r"大[灣湾][區区][^\s，。、「」“”（）]{0,8}?平台")
+    problems = []
+    for path in _catalogues(ROOT):
+        language = path.parts[-3]
+        for entry in polib.pofile(str(path)):
+            for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+                for name in names.findall(text):
+                    if name != PRODUCT_NAME[language]:
+                        problems.append(f"{path.relative_to(ROOT)}: {name} in {entry.msgid!r}")
+    assert not problems, "\n".join(problems)
