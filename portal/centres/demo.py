@@ -42,7 +42,7 @@ def load() -> str:
 def load_late() -> str:
     """Case activity for the demo resident at gz-huangpu: it needs the demo users,
     which accounts' loader (ORDER 30) creates, so it runs after every load()."""
-    from datetime import date, datetime, time, timedelta
+    from datetime import datetime, time, timedelta
     from decimal import Decimal
 
     from django.utils import timezone
@@ -77,7 +77,7 @@ def load_late() -> str:
         )
     claim, created = InsuranceClaim.objects.get_or_create(
         resident=resident, centre=centre, policy_number="HK-PL-20240917",
-        defaults={"visit_date": date.today() - timedelta(days=20), "hospital": hospital,  # noqa: DTZ011
+        defaults={"visit_date": timezone.localdate() - timedelta(days=20), "hospital": hospital,
                   "insurer": "Pearl River Health Insurance", "amount": Decimal("1280.00"),
                   "currency": "CNY", "created_by": staff},
     )
