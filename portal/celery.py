@@ -3,7 +3,7 @@
 import contextlib
 import os
 
-from celery import Celery, signals
+from celery import Celery, bootsteps, signals
 
 # Production unless told otherwise, as the WSGI application (see portal/wsgi.py).
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
@@ -11,6 +11,21 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+class RequireSecretKey(bootsteps.Step):
+    """A worker without SECRET_KEY stops as it starts, as the web application does
+    (its tasks sign links and tokens). A step, not a signal: Celery logs and ignores
+    what a signal handler raises."""
+
+    def __init__(self, parent, **kwargs):
+        from portal.core.startup import require_secret_key
+
+        require_secret_key()
+        super().__init__(parent, **kwargs)
+
+
+app.steps["worker"].add(RequireSecretKey)
 
 
 # --- Database connections in the worker ---------------------------------------

@@ -1,7 +1,8 @@
 """Production: the base settings, configured entirely by environment variables
 (see README, "Configuration"). The default of manage.py, the WSGI application
 and Celery, so a process started without a settings module fails closed: DEBUG
-must stay off and SECRET_KEY has no default (base.py stops start-up without it)."""
+must stay off and SECRET_KEY has no default (the web application and Celery
+workers stop at start-up without it: portal.core.startup)."""
 
 from django.core.exceptions import ImproperlyConfigured
 

@@ -43,6 +43,29 @@ def test_a_missing_secret_key_stops_start_up_and_says_what_to_set():
     assert "Set the SECRET_KEY environment variable" in result.stderr
 
 
+def test_a_celery_worker_without_the_secret_key_stops_as_it_starts():
+    # Without the step in portal/celery.py the worker would go on to wait for a broker
+    # (none is set here) until the timeout fails the test.
+    result = _run([sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo"])
+    assert result.returncode != 0
+    assert "django.core.exceptions.ImproperlyConfigured: SECRET_KEY is not set." in result.stderr
+
+
+def test_commands_that_sign_nothing_run_without_the_secret_key():
+    """An operator's or a hook's plain `manage.py makemigrations --check` (production
+    settings, no secret) checks the migrations instead of stopping."""
+    result = _run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"])
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_nothing_is_signed_with_an_empty_key():
+    show = "from django.core import signing; signing.dumps('x')"
+    result = _run([sys.executable, "manage.py", "shell", "--verbosity=0", "-c", show])
+    assert result.returncode != 0
+    assert "The SECRET_KEY setting must not be empty." in result.stderr
+
+
 def test_debug_is_refused_under_the_production_settings():
     result = _run(ENTRY_POINTS["wsgi"], SECRET_KEY="x" * 50, DEBUG="1")
     assert result.returncode != 0
